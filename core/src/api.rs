@@ -1,7 +1,7 @@
 //! The JavaScript API of CORE_API.md, over [`Value`] documents. Both bindings deserialize
 //! their arguments into `Value`s and call these functions, so validation (and its order) is
 //! identical everywhere: non-finite numbers in any argument first, then each argument in
-//! order, then duplicate ids.
+//! order (for events: field types, then duplicate ids).
 
 use crate::environment::EnvironmentMatcher;
 use crate::error::{Error, Result};
@@ -18,22 +18,27 @@ fn check_finite(args: &[(&Value, &str)]) -> Result<()> {
     args.iter().try_for_each(|(value, name)| value.check_finite(name))
 }
 
+/// Events with their field types checked, then their ids.
+fn events(value: &Value) -> Result<Events> {
+    let events = Events::from_value(value, "events")?;
+    events.check_unique_ids("events")?;
+    Ok(events)
+}
+
 /// `aggregateDaily(events, options?)`.
 pub fn aggregate_daily(events_arg: &Value, options: &Value) -> Result<Vec<DailyRow>> {
     check_finite(&[(events_arg, "events"), (options, "options")])?;
-    let parsed = Events::from_value(events_arg, "events")?;
+    let parsed = events(events_arg)?;
     let options = Options::from_value(options, "options")?;
-    parsed.check_unique_ids("events")?;
     Ok(crate::rollup::aggregate_daily(&parsed, &options))
 }
 
 /// `computeScorecard(events, period, options?)`.
 pub fn compute_scorecard(events_arg: &Value, period: &Value, options: &Value) -> Result<Scorecard> {
     check_finite(&[(events_arg, "events"), (period, "period"), (options, "options")])?;
-    let parsed = Events::from_value(events_arg, "events")?;
+    let parsed = events(events_arg)?;
     let period = Period::from_value(period, "period")?;
     let options = Options::from_value(options, "options")?;
-    parsed.check_unique_ids("events")?;
     Ok(crate::scorecard::compute_scorecard(&parsed, period, &options))
 }
 

@@ -1,6 +1,6 @@
 //! Instants (epoch milliseconds, UTC) and calendar dates (UTC), via chrono.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate};
 
 pub(crate) const DAY_MS: i64 = 86_400_000;
 pub(crate) const HOUR_MS: f64 = 3_600_000.0;
@@ -32,7 +32,7 @@ fn epoch() -> NaiveDate {
 pub fn format_day(day: Day) -> String {
     epoch()
         .checked_add_signed(chrono::TimeDelta::days(day))
-        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
         .unwrap_or_default()
 }
 
@@ -46,7 +46,9 @@ pub fn parse_day(text: &str) -> Option<Day> {
     if !shape_ok {
         return None;
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
     Some((date - epoch()).num_days())
 }
 
