@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for building and testing: the wasm target, wasm-bindgen-cli at the
+# exact version of the wasm-bindgen crate in Cargo.lock, wasm-pack, the npm packages of the
+# committed lockfile, and both builds of the core (native addon and wasm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+rustup target add wasm32-unknown-unknown
+
+wasm_bindgen_version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]; then
+  # No --locked: one of the CLI's pinned dependencies is missing from the registry mirror.
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force
+fi
+command -v wasm-pack >/dev/null || cargo install wasm-pack --locked
+
+# better-sqlite3 builds from source (its prebuilt download is unreachable).
+export npm_config_nodedir=/usr
+npm ci --no-audit --no-fund
+
+npm run build:core
