@@ -1,6 +1,6 @@
 //! Which deployment environments count as production.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Text as METRICS.md compares it: surrounding whitespace dropped, lower-cased.
 pub(crate) fn normalize(text: &str) -> String {
@@ -42,7 +42,7 @@ impl EnvironmentMatcher {
     /// [`Self::matches`] with a memo: a service has few distinct environment strings and
     /// millions of deployments.
     pub(crate) fn memo(&self) -> impl FnMut(&str) -> bool + '_ {
-        let mut seen: HashMap<String, bool> = HashMap::new();
+        let mut seen: FxHashMap<String, bool> = FxHashMap::default();
         move |environment: &str| {
             if let Some(known) = seen.get(environment) {
                 return *known;

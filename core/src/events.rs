@@ -1,7 +1,7 @@
 //! The raw events the collector stores, one service's worth, and how they are read from a
 //! JavaScript document.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::environment::normalize;
 use crate::error::{Error, Result};
@@ -90,8 +90,8 @@ impl Incident {
 impl Events {
     /// Fails with `DUPLICATE_ID` on the first id repeated within one kind, in input order.
     pub fn check_unique_ids(&self, path: &str) -> Result<()> {
-        fn check<'a>(ids: impl Iterator<Item = &'a str>, path: String) -> Result<()> {
-            let mut seen = HashSet::new();
+        fn check<'a>(ids: impl ExactSizeIterator<Item = &'a str>, path: String) -> Result<()> {
+            let mut seen = FxHashSet::with_capacity_and_hasher(ids.len(), Default::default());
             for (i, id) in ids.enumerate() {
                 if !seen.insert(id) {
                     return Err(Error::DuplicateId { field: format!("{path}[{i}].id"), id: id.to_owned() });

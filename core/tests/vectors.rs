@@ -1,6 +1,8 @@
 //! The shared vectors of tests/vectors/*.json, run through the same JS-shaped API the
 //! bindings call (tests/js/vectors.js is the JavaScript twin of this harness).
 
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::path::PathBuf;
 
 use dora_metrics_core::{Value, api};
