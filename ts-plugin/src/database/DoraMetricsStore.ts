@@ -1,0 +1,472 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
+import fs from 'node:fs';
+import { Knex } from 'knex';
+import {
+  Change,
+  DailyRow,
+  Deployment,
+  Incident,
+  KeyMetric,
+  Targets,
+} from '../core';
+
+/** A stored deployment: the core's fields plus the commit it deployed. */
+export type StoredDeployment = Deployment & { sha: string | null };
+export type StoredChange = Change & { firstCommitAt: number | null };
+export type StoredIncident = Incident & {
+  closedAt: number | null;
+  stateReason: string | null;
+};
+
+export type ServiceEvents = {
+  deployments: StoredDeployment[];
+  changes: StoredChange[];
+  incidents: StoredIncident[];
+};
+
+export type EventKind = 'deployments' | 'changes' | 'incidents';
+
+export type SyncState = {
+  entityRef: string;
+  host: string;
+  /** `owner/repo` */
+  repository: string;
+  /** The collector's cursors, opaque to everything else. */
+  cursors: JsonObject | null;
+  /** Kinds whose history is not fully stored yet (a run stopped part-way). */
+  incomplete: Record<EventKind, boolean>;
+  lastSyncedAt: Date | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+};
+
+export type SyncStateUpdate = {
+  cursors?: JsonObject | null;
+  incomplete?: Partial<Record<EventKind, boolean>>;
+  lastSyncedAt?: Date | null;
+  lastError?: string | null;
+  lastErrorAt?: Date | null;
+};
+
+type DeploymentRow = {
+  id: string;
+  entity_ref: string;
+  environment: string;
+  state: string;
+  sha: string | null;
+  created_at: number | string;
+};
+type ChangeRow = {
+  id: string;
+  entity_ref: string;
+  created_at: number | string;
+  first_commit_at: number | string | null;
+  merged_at: number | string;
+};
+type IncidentRow = {
+  id: string;
+  entity_ref: string;
+  created_at: number | string;
+  closed_at: number | string | null;
+  state_reason: string | null;
+};
+
+const PACKAGE_NAME = '@internal/plugin-dora-metrics-backend';
+
+/**
+ * The knex migrations. A packed plugin carries them in its own `migrations` folder (copied at
+ * prepack); in this repository they live in the top-level `migrations` folder.
+ */
+export function migrationsDir(): string {
+  const shipped = resolvePackagePath(PACKAGE_NAME, 'migrations');
+  return fs.existsSync(shipped)
+    ? shipped
+    : resolvePackagePath(PACKAGE_NAME, '..', 'migrations');
+}
+
+const TARGET_COLUMNS: Record<KeyMetric, string> = {
+  deploymentFrequency: 'target_freq',
+  leadTime: 'target_lead',
+  changeFailureRate: 'target_fail',
+  mttr: 'target_mttr',
+};
+
+// Rows per insert: SQLite caps the number of bound variables per statement.
+const CHUNK_SIZE = 100;
+
+/** pg returns bigint as a string; SQLite as a number. */
+function toNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+function toOptionalNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value);
+}
+
+/** A timestamp column as a Date (pg: Date; SQLite: epoch ms or 'YYYY-MM-DD HH:MM:SS' UTC). */
+function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (value instanceof Date) {
+    return value;
+  }
+  if (typeof value === 'number') {
+    return new Date(value);
+  }
+  const text = String(value);
+  return new Date(
+    /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`,
+  );
+}
+
+/** A date column as 'YYYY-MM-DD' (pg parses DATE into a local-midnight Date). */
+function toDay(value: unknown): string {
+  if (value instanceof Date) {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(
+      value.getDate(),
+    )}`;
+  }
+  return String(value);
+}
+
+/** The plugin's storage: raw events, daily rollup, targets and sync state. */
+export class DoraMetricsStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DoraMetricsStore> {
+    const { database } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir() });
+    }
+    return new DoraMetricsStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  /** Inserts or updates events by their GitHub node id, all or nothing. */
+  async upsertEvents(
+    entityRef: string,
+    events: Partial<ServiceEvents>,
+  ): Promise<void> {
+    const now = this.db.fn.now();
+    const rows: Record<EventKind, Record<string, unknown>[]> = {
+      deployments: (events.deployments ?? []).map(d => ({
+        id: d.id,
+        entity_ref: entityRef,
+        environment: d.environment,
+        state: d.state,
+        sha: d.sha ?? null,
+        created_at: d.createdAt,
+        updated_at: now,
+      })),
+      changes: (events.changes ?? []).map(c => ({
+        id: c.id,
+        entity_ref: entityRef,
+        created_at: c.createdAt,
+        first_commit_at: c.firstCommitAt ?? null,
+        merged_at: c.mergedAt,
+        updated_at: now,
+      })),
+      incidents: (events.incidents ?? []).map(i => ({
+        id: i.id,
+        entity_ref: entityRef,
+        created_at: i.createdAt,
+        closed_at: i.closedAt ?? null,
+        state_reason: i.stateReason ?? null,
+        updated_at: now,
+      })),
+    };
+    await this.db.transaction(async tx => {
+      for (const kind of Object.keys(rows) as EventKind[]) {
+        for (let i = 0; i < rows[kind].length; i += CHUNK_SIZE) {
+          await tx(`dora_${kind}`)
+            .insert(rows[kind].slice(i, i + CHUNK_SIZE))
+            .onConflict('id')
+            .merge();
+        }
+      }
+    });
+  }
+
+  /**
+   * A service's events, oldest first. With a window (epoch ms, inclusive), only the events of
+   * each kind that happened in it: deployments created, changes merged, incidents opened or
+   * closed in the window.
+   */
+  async readEvents(
+    entityRef: string,
+    options: {
+      window?: { from: number; to: number };
+      kinds?: EventKind[];
+    } = {},
+  ): Promise<ServiceEvents> {
+    const { window } = options;
+    const kinds = new Set<EventKind>(
+      options.kinds ?? ['deployments', 'changes', 'incidents'],
+    );
+    const between = (column: string) => (q: Knex.QueryBuilder) =>
+      window ? q.whereBetween(column, [window.from, window.to]) : q;
+
+    const [deployments, changes, incidents] = await Promise.all([
+      kinds.has('deployments')
+        ? this.db<DeploymentRow>('dora_deployments')
+            .where({ entity_ref: entityRef })
+            .modify(between('created_at'))
+            .orderBy([{ column: 'created_at' }, { column: 'id' }])
+        : ([] as DeploymentRow[]),
+      kinds.has('changes')
+        ? this.db<ChangeRow>('dora_changes')
+            .where({ entity_ref: entityRef })
+            .modify(between('merged_at'))
+            .orderBy([{ column: 'merged_at' }, { column: 'id' }])
+        : ([] as ChangeRow[]),
+      kinds.has('incidents')
+        ? this.db<IncidentRow>('dora_incidents')
+            .where({ entity_ref: entityRef })
+            .modify(q =>
+              window
+                ? q.where(w =>
+                    w
+                      .whereBetween('created_at', [window.from, window.to])
+                      .orWhereBetween('closed_at', [window.from, window.to]),
+                  )
+                : q,
+            )
+            .orderBy([{ column: 'created_at' }, { column: 'id' }])
+        : ([] as IncidentRow[]),
+    ]);
+
+    return {
+      deployments: deployments.map((r: DeploymentRow) => ({
+        id: r.id,
+        environment: r.environment,
+        state: r.state,
+        sha: r.sha ?? null,
+        createdAt: toNumber(r.created_at),
+      })),
+      changes: changes.map((r: ChangeRow) => ({
+        id: r.id,
+        createdAt: toNumber(r.created_at),
+        firstCommitAt: toOptionalNumber(r.first_commit_at),
+        mergedAt: toNumber(r.merged_at),
+      })),
+      incidents: incidents.map((r: IncidentRow) => ({
+        id: r.id,
+        createdAt: toNumber(r.created_at),
+        closedAt: toOptionalNumber(r.closed_at),
+        stateReason: r.state_reason ?? null,
+      })),
+    };
+  }
+
+  /** Whether the store knows the service: it was discovered, or has events. */
+  async hasService(entityRef: string): Promise<boolean> {
+    for (const table of [
+      'dora_sync_state',
+      'dora_deployments',
+      'dora_changes',
+      'dora_incidents',
+    ]) {
+      const row = await this.db(table)
+        .where({ entity_ref: entityRef })
+        .first(this.db.raw('1 as found'));
+      if (row) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Replaces a service's daily rollup with `rows` (as the core's aggregateDaily gives them). */
+  async replaceDailyMetrics(
+    entityRef: string,
+    rows: DailyRow[],
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('dora_daily_metrics').where({ entity_ref: entityRef }).delete();
+      const records = rows.map(row => ({
+        entity_ref: entityRef,
+        date: row.date,
+        deployment_count: row.deploymentCount,
+        deployment_failure_count: row.deploymentFailureCount,
+        rework_count: row.reworkCount,
+        lead_time_avg_seconds: row.leadTimeAvgSeconds,
+        lead_time_count: row.leadTimeCount,
+        mttr_avg_seconds: row.mttrAvgSeconds,
+        mttr_count: row.mttrCount,
+        updated_at: tx.fn.now(),
+      }));
+      for (let i = 0; i < records.length; i += CHUNK_SIZE) {
+        await tx('dora_daily_metrics').insert(records.slice(i, i + CHUNK_SIZE));
+      }
+    });
+  }
+
+  /** A service's daily rollup, oldest first. */
+  async readDailyMetrics(entityRef: string): Promise<DailyRow[]> {
+    const rows = await this.db('dora_daily_metrics')
+      .where({ entity_ref: entityRef })
+      .orderBy('date');
+    return rows.map(r => ({
+      date: toDay(r.date),
+      deploymentCount: toNumber(r.deployment_count),
+      deploymentFailureCount: toNumber(r.deployment_failure_count),
+      reworkCount: toNumber(r.rework_count),
+      leadTimeAvgSeconds: toOptionalNumber(r.lead_time_avg_seconds),
+      leadTimeCount: toNumber(r.lead_time_count),
+      mttrAvgSeconds: toOptionalNumber(r.mttr_avg_seconds),
+      mttrCount: toNumber(r.mttr_count),
+    }));
+  }
+
+  /** The service's own targets (only those it has set). */
+  async getTargets(entityRef: string): Promise<Partial<Targets>> {
+    const row = await this.db('dora_targets')
+      .where({ entity_ref: entityRef })
+      .first();
+    const targets: Partial<Targets> = {};
+    for (const [key, column] of Object.entries(TARGET_COLUMNS)) {
+      if (row && row[column] !== null && row[column] !== undefined) {
+        targets[key as KeyMetric] = toNumber(row[column]);
+      }
+    }
+    return targets;
+  }
+
+  /** Sets some of the service's own targets; the others keep their values. */
+  async setTargets(
+    entityRef: string,
+    targets: Partial<Targets>,
+  ): Promise<void> {
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(targets)) {
+      values[TARGET_COLUMNS[key as KeyMetric]] = value;
+    }
+    await this.db('dora_targets')
+      .insert({
+        entity_ref: entityRef,
+        ...values,
+        updated_at: this.db.fn.now(),
+      })
+      .onConflict('entity_ref')
+      .merge([...Object.keys(values), 'updated_at']);
+  }
+
+  /** Removes the service's own targets; whether it had any. */
+  async deleteTargets(entityRef: string): Promise<boolean> {
+    const deleted = await this.db('dora_targets')
+      .where({ entity_ref: entityRef })
+      .delete();
+    return deleted > 0;
+  }
+
+  /**
+   * Records discovered services. A new service gets a fresh state; a service whose repository
+   * changed loses its cursors (they belong to the old repository); others are left alone.
+   */
+  async recordServices(
+    services: { entityRef: string; host: string; repository: string }[],
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      const existing = new Map<string, { host: string; repository: string }>();
+      const refs = services.map(s => s.entityRef);
+      for (let i = 0; i < refs.length; i += CHUNK_SIZE) {
+        const rows = await tx('dora_sync_state')
+          .whereIn('entity_ref', refs.slice(i, i + CHUNK_SIZE))
+          .select('entity_ref', 'host', 'repository');
+        for (const row of rows) {
+          existing.set(row.entity_ref, row);
+        }
+      }
+      for (const service of services) {
+        const known = existing.get(service.entityRef);
+        if (!known) {
+          await tx('dora_sync_state').insert({
+            entity_ref: service.entityRef,
+            host: service.host,
+            repository: service.repository,
+          });
+        } else if (
+          known.host !== service.host ||
+          known.repository !== service.repository
+        ) {
+          await tx('dora_sync_state')
+            .where({ entity_ref: service.entityRef })
+            .update({
+              host: service.host,
+              repository: service.repository,
+              cursors: null,
+              deployments_incomplete: false,
+              changes_incomplete: false,
+              incidents_incomplete: false,
+              updated_at: tx.fn.now(),
+            });
+        }
+      }
+    });
+  }
+
+  async getSyncState(entityRef: string): Promise<SyncState | undefined> {
+    const row = await this.db('dora_sync_state')
+      .where({ entity_ref: entityRef })
+      .first();
+    return row ? toSyncState(row) : undefined;
+  }
+
+  /** Every recorded service, by entity ref. */
+  async listSyncStates(): Promise<SyncState[]> {
+    const rows = await this.db('dora_sync_state').orderBy('entity_ref');
+    return rows.map(toSyncState);
+  }
+
+  /** Changes the given fields of a service's sync state. */
+  async updateSyncState(
+    entityRef: string,
+    update: SyncStateUpdate,
+  ): Promise<void> {
+    const values: Record<string, unknown> = { updated_at: this.db.fn.now() };
+    if (update.cursors !== undefined) {
+      values.cursors =
+        update.cursors === null ? null : JSON.stringify(update.cursors);
+    }
+    for (const [kind, flag] of Object.entries(update.incomplete ?? {})) {
+      values[`${kind}_incomplete`] = flag;
+    }
+    if (update.lastSyncedAt !== undefined) {
+      values.last_synced_at = update.lastSyncedAt;
+    }
+    if (update.lastError !== undefined) {
+      values.last_error = update.lastError;
+    }
+    if (update.lastErrorAt !== undefined) {
+      values.last_error_at = update.lastErrorAt;
+    }
+    await this.db('dora_sync_state')
+      .where({ entity_ref: entityRef })
+      .update(values);
+  }
+}
+
+function toSyncState(row: Record<string, any>): SyncState {
+  return {
+    entityRef: row.entity_ref,
+    host: row.host,
+    repository: row.repository,
+    cursors: row.cursors ? JSON.parse(row.cursors) : null,
+    incomplete: {
+      deployments: Boolean(row.deployments_incomplete),
+      changes: Boolean(row.changes_incomplete),
+      incidents: Boolean(row.incidents_incomplete),
+    },
+    lastSyncedAt: toDate(row.last_synced_at),
+    lastError: row.last_error ?? null,
+    lastErrorAt: toDate(row.last_error_at),
+  };
+}
