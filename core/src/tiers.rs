@@ -81,26 +81,28 @@ impl Thresholds {
 
     /// The continuous score in [0, 100]: 100..75 across Elite, 75..50 High, 50..25 Medium and
     /// 25..0 Low, linear within each band and continuous at every threshold (METRICS.md).
+    /// Each band's fraction is computed before it is scaled, so a value exactly at a threshold
+    /// scores exactly 75, 50 or 25 (`25 * (v - h) / (m - h)` can land an ulp below 25).
     pub fn score(&self, metric: Metric, v: f64) -> f64 {
         let Thresholds { elite: e, high: h, medium: m } = *self;
         if metric.higher_is_better() {
             if v >= e {
                 75.0 + 25.0 * ((v - e) / e).min(1.0)
             } else if v >= h {
-                50.0 + 25.0 * (v - h) / (e - h)
+                50.0 + 25.0 * ((v - h) / (e - h))
             } else if v >= m {
-                25.0 + 25.0 * (v - m) / (h - m)
+                25.0 + 25.0 * ((v - m) / (h - m))
             } else {
-                25.0 * v / m
+                25.0 * (v / m)
             }
         } else if v <= e {
-            100.0 - 25.0 * v / e
+            100.0 - 25.0 * (v / e)
         } else if v <= h {
-            75.0 - 25.0 * (v - e) / (h - e)
+            75.0 - 25.0 * ((v - e) / (h - e))
         } else if v <= m {
-            50.0 - 25.0 * (v - h) / (m - h)
+            50.0 - 25.0 * ((v - h) / (m - h))
         } else {
-            25.0 * m / v
+            25.0 * (m / v)
         }
     }
 

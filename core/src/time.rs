@@ -32,7 +32,11 @@ fn epoch() -> NaiveDate {
 pub fn format_day(day: Day) -> String {
     epoch()
         .checked_add_signed(chrono::TimeDelta::days(day))
-        .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+        .map(|d| match d.year() {
+            // ISO 8601 writes years outside 0000..=9999 with a sign.
+            year @ 0..=9999 => format!("{year:04}-{:02}-{:02}", d.month(), d.day()),
+            year => format!("{}{:06}-{:02}-{:02}", if year < 0 { '-' } else { '+' }, year.unsigned_abs(), d.month(), d.day()),
+        })
         .unwrap_or_default()
 }
 
@@ -62,6 +66,8 @@ mod tests {
         assert_eq!(parse_day("2026-11-28"), Some(20_785));
         assert_eq!(format_day(20_785), "2026-11-28");
         assert_eq!(format_day(-1), "1969-12-31");
+        assert_eq!(format_day(-719_529), "-000001-12-31");
+        assert_eq!(format_day(2_932_897), "+010000-01-01");
         for bad in ["2026-02-30", "2026-1-05", "2026-01-5", "26-01-05", "2026/01/05", " 2026-01-05", "", "2026-13-01", "+026-01-05"] {
             assert_eq!(parse_day(bad), None, "{bad}");
         }
