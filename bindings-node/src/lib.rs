@@ -31,7 +31,11 @@ fn write<'env, T: Serialize>(env: &'env Env, out: dora_metrics_core::Result<T>) 
 }
 
 #[napi(js_name = "aggregateDaily", ts_return_type = "DailyRow[]")]
-pub fn aggregate_daily<'env>(env: &'env Env, events: Unknown<'env>, options: Option<Unknown<'env>>) -> CoreResult<Unknown<'env>> {
+pub fn aggregate_daily<'env>(
+    env: &'env Env,
+    events: Unknown<'env>,
+    options: Option<Unknown<'env>>,
+) -> CoreResult<Unknown<'env>> {
     write(env, api::aggregate_daily(&read(env, Some(events))?, &read(env, options)?))
 }
 
@@ -46,7 +50,11 @@ pub fn compute_scorecard<'env>(
 }
 
 #[napi(js_name = "scoreWhatIf", ts_return_type = "WhatIf")]
-pub fn score_what_if<'env>(env: &'env Env, values: Unknown<'env>, options: Option<Unknown<'env>>) -> CoreResult<Unknown<'env>> {
+pub fn score_what_if<'env>(
+    env: &'env Env,
+    values: Unknown<'env>,
+    options: Option<Unknown<'env>>,
+) -> CoreResult<Unknown<'env>> {
     write(env, api::score_what_if(&read(env, Some(values))?, &read(env, options)?))
 }
 
@@ -61,11 +69,19 @@ pub fn classify_tier<'env>(
 }
 
 #[napi(js_name = "matchEnvironment", ts_return_type = "boolean")]
-pub fn match_environment<'env>(env: &'env Env, name: Unknown<'env>, production_environments: Option<Unknown<'env>>) -> CoreResult<Unknown<'env>> {
+pub fn match_environment<'env>(
+    env: &'env Env,
+    name: Unknown<'env>,
+    production_environments: Option<Unknown<'env>>,
+) -> CoreResult<Unknown<'env>> {
     write(env, api::match_environment(&read(env, Some(name))?, &read(env, production_environments)?))
 }
 
 #[napi(js_name = "selectServices", ts_return_type = "SelectedService[]")]
-pub fn select_services<'env>(env: &'env Env, entities: Unknown<'env>, config: Unknown<'env>) -> CoreResult<Unknown<'env>> {
+pub fn select_services<'env>(
+    env: &'env Env,
+    entities: Unknown<'env>,
+    config: Unknown<'env>,
+) -> CoreResult<Unknown<'env>> {
     write(env, api::select_services(&read(env, Some(entities))?, &read(env, Some(config))?))
 }

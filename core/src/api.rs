@@ -63,7 +63,8 @@ pub fn classify_tier(metric: &Value, value: &Value, tiers: &Value) -> Result<Tie
     };
     check_metric_value(*v, "value")?;
     let tiers = if tiers.is_null() { TierSet::default() } else { TierSet::from_value(tiers, "tiers")? };
-    let thresholds = tiers.thresholds(metric).ok_or_else(|| Error::tiers("tiers", "has no thresholds for this metric"))?;
+    let thresholds =
+        tiers.thresholds(metric).ok_or_else(|| Error::tiers("tiers", "has no thresholds for this metric"))?;
     Ok(thresholds.classify(metric, *v))
 }
 
@@ -85,7 +86,10 @@ pub fn match_environment(name: &Value, production: &Value) -> Result<bool> {
 pub fn select_services(entities: &Value, config: &Value) -> Result<Vec<SelectedService>> {
     check_finite(&[(entities, "entities"), (config, "config")])?;
     let Value::Array(entities) = entities else {
-        return Err(Error::input("entities", format!("must be an array of catalog entities, not {}", entities.type_name())));
+        return Err(Error::input(
+            "entities",
+            format!("must be an array of catalog entities, not {}", entities.type_name()),
+        ));
     };
     let selection = Selection::from_value(config, "config")?;
     Ok(crate::services::select_services(entities, &selection))

@@ -176,7 +176,9 @@ impl Reader {
     fn string(&self, item: &Value, path: &dyn Fn() -> String, key: &str) -> Result<String> {
         match item.get(key) {
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(Error::input(join(&path(), key), format!("must be a string, not {}", other.type_name()))),
+            Some(other) => {
+                Err(Error::input(join(&path(), key), format!("must be a string, not {}", other.type_name())))
+            }
             None => Err(Error::input(join(&path(), key), "is missing")),
         }
     }
@@ -250,7 +252,8 @@ mod tests {
     fn not_planned_and_duplicate_issues_are_not_incidents() {
         let mut i = Incident { id: "I".into(), created_at: 0, closed_at: None, state_reason: None };
         assert!(i.counts());
-        for (reason, counts) in [("COMPLETED", true), ("REOPENED", true), ("not_planned", false), (" DUPLICATE", false)] {
+        for (reason, counts) in [("COMPLETED", true), ("REOPENED", true), ("not_planned", false), (" DUPLICATE", false)]
+        {
             i.state_reason = Some(reason.into());
             assert_eq!(i.counts(), counts, "{reason}");
         }
@@ -273,12 +276,30 @@ mod tests {
             (r#"{"changes":[],"incidents":[]}"#, "events.deployments"),
             (r#"{"deployments":{},"changes":[],"incidents":[]}"#, "events.deployments"),
             (r#"{"deployments":[7],"changes":[],"incidents":[]}"#, "events.deployments[0]"),
-            (r#"{"deployments":[],"changes":[{"id":"","createdAt":1,"mergedAt":1}],"incidents":[]}"#, "events.changes[0].id"),
-            (r#"{"deployments":[],"changes":[{"id":"C","createdAt":"2026-01-01","mergedAt":1}],"incidents":[]}"#, "events.changes[0].createdAt"),
-            (r#"{"deployments":[],"changes":[{"id":"C","createdAt":1.5,"mergedAt":1}],"incidents":[]}"#, "events.changes[0].createdAt"),
-            (r#"{"deployments":[],"changes":[],"incidents":[{"id":"I","createdAt":1e17}]}"#, "events.incidents[0].createdAt"),
-            (r#"{"deployments":[],"changes":[],"incidents":[{"id":"I","createdAt":1,"stateReason":3}]}"#, "events.incidents[0].stateReason"),
-            (r#"{"deployments":[{"id":"D","state":"SUCCESS","createdAt":1}],"changes":[],"incidents":[]}"#, "events.deployments[0].environment"),
+            (
+                r#"{"deployments":[],"changes":[{"id":"","createdAt":1,"mergedAt":1}],"incidents":[]}"#,
+                "events.changes[0].id",
+            ),
+            (
+                r#"{"deployments":[],"changes":[{"id":"C","createdAt":"2026-01-01","mergedAt":1}],"incidents":[]}"#,
+                "events.changes[0].createdAt",
+            ),
+            (
+                r#"{"deployments":[],"changes":[{"id":"C","createdAt":1.5,"mergedAt":1}],"incidents":[]}"#,
+                "events.changes[0].createdAt",
+            ),
+            (
+                r#"{"deployments":[],"changes":[],"incidents":[{"id":"I","createdAt":1e17}]}"#,
+                "events.incidents[0].createdAt",
+            ),
+            (
+                r#"{"deployments":[],"changes":[],"incidents":[{"id":"I","createdAt":1,"stateReason":3}]}"#,
+                "events.incidents[0].stateReason",
+            ),
+            (
+                r#"{"deployments":[{"id":"D","state":"SUCCESS","createdAt":1}],"changes":[],"incidents":[]}"#,
+                "events.deployments[0].environment",
+            ),
         ];
         for (json, field) in cases {
             let err = parse(json).unwrap_err();

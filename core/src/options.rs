@@ -90,7 +90,10 @@ mod tests {
     fn absent_and_null_options_are_defaults() {
         assert_eq!(parse("null").unwrap(), Options::default());
         assert_eq!(parse("{}").unwrap(), Options::default());
-        assert_eq!(parse(r#"{"statistic": null, "tiers": null, "targets": null, "productionEnvironments": null}"#).unwrap(), Options::default());
+        assert_eq!(
+            parse(r#"{"statistic": null, "tiers": null, "targets": null, "productionEnvironments": null}"#).unwrap(),
+            Options::default()
+        );
         let o = parse(r#"{"statistic": "mean", "tiers": "dora-2021", "productionEnvironments": []}"#).unwrap();
         assert_eq!(o.statistic, Statistic::Mean);
         assert_eq!(o.tiers, TierSet::DORA_2021);

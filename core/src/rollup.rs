@@ -84,14 +84,29 @@ mod tests {
         let d0 = 20_000 * DAY_MS;
         let events = Events {
             deployments: vec![
-                Deployment { id: "D1".into(), environment: "prod".into(), state: "SUCCESS".into(), created_at: d0 + 1000 },
-                Deployment { id: "D2".into(), environment: "prod".into(), state: "PENDING".into(), created_at: d0 + 5 * DAY_MS },
+                Deployment {
+                    id: "D1".into(),
+                    environment: "prod".into(),
+                    state: "SUCCESS".into(),
+                    created_at: d0 + 1000,
+                },
+                Deployment {
+                    id: "D2".into(),
+                    environment: "prod".into(),
+                    state: "PENDING".into(),
+                    created_at: d0 + 5 * DAY_MS,
+                },
             ],
             changes: vec![
                 Change { id: "C1".into(), created_at: d0 - 500, first_commit_at: None, merged_at: d0 },
                 Change { id: "C2".into(), created_at: d0 - 2500, first_commit_at: None, merged_at: d0 },
             ],
-            incidents: vec![Incident { id: "I".into(), created_at: d0 + 2000, closed_at: Some(d0 + 2 * DAY_MS), state_reason: None }],
+            incidents: vec![Incident {
+                id: "I".into(),
+                created_at: d0 + 2000,
+                closed_at: Some(d0 + 2 * DAY_MS),
+                state_reason: None,
+            }],
         };
         let rows = aggregate_daily(&events, &Options::default());
         assert_eq!(rows.len(), 2);

@@ -23,7 +23,10 @@ pub const MAX_DAYS: u32 = 365;
 impl Period {
     pub fn new(today: Day, days: u32) -> Result<Period> {
         if !(1..=MAX_DAYS).contains(&days) {
-            return Err(Error::InvalidDays { field: "period.days".into(), reason: format!("must be an integer from 1 to {MAX_DAYS}") });
+            return Err(Error::InvalidDays {
+                field: "period.days".into(),
+                reason: format!("must be an integer from 1 to {MAX_DAYS}"),
+            });
         }
         Ok(Period { today, days })
     }
@@ -35,7 +38,12 @@ impl Period {
             // A missing period is a missing `today`.
             Value::Null => &[],
             Value::Object(entries) => entries,
-            other => return Err(Error::input(field, format!("must be an object {{today, days}}, not {}", other.type_name()))),
+            other => {
+                return Err(Error::input(
+                    field,
+                    format!("must be an object {{today, days}}, not {}", other.type_name()),
+                ));
+            }
         };
         if let Some((key, _)) = entries.iter().find(|(k, _)| k != "today" && k != "days") {
             return Err(Error::input(join(field, key), "is not a field of a period (today, days)"));
@@ -140,7 +148,8 @@ impl Span {
     /// The metric over this span of `days` dates; `deploys` says whether the service deploys
     /// through GitHub deployments at all; `per` is the frequency's unit in days (7 per week).
     fn value(&mut self, metric: Metric, days: u32, deploys: bool, per: f64, statistic: Statistic) -> Option<f64> {
-        let percent_of_deployments = |n: u32| (self.deployments > 0).then(|| f64::from(n) * 100.0 / f64::from(self.deployments));
+        let percent_of_deployments =
+            |n: u32| (self.deployments > 0).then(|| f64::from(n) * 100.0 / f64::from(self.deployments));
         match metric {
             // Multiply before dividing: one deployment in 30 days is exactly 7/30 per week.
             Metric::DeploymentFrequency => deploys.then(|| f64::from(self.deployments) * per / f64::from(days)),

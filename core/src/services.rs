@@ -52,7 +52,9 @@ impl Selection {
                     })
                     .collect::<Result<Vec<_>>>()
                     .map(Some),
-                Some(other) => Err(Error::options(path, format!("must be an array of strings, not {}", other.type_name()))),
+                Some(other) => {
+                    Err(Error::options(path, format!("must be an array of strings, not {}", other.type_name())))
+                }
             }
         };
         Ok(Selection {
@@ -87,10 +89,15 @@ pub fn select_services(entities: &[Value], selection: &Selection) -> Vec<Selecte
             let entity_ref = format!("component:{}/{}", namespace.to_lowercase(), name.to_lowercase());
             let (host, owner, repo) = repository(metadata.get("annotations"), selection)?;
             let in_org = selection.organizations.iter().any(|org| org.to_lowercase() == owner.to_lowercase());
-            let listed = |patterns: &[String]| patterns.iter().any(|p| glob_matches(p, name) || glob_matches(p, &entity_ref));
+            let listed =
+                |patterns: &[String]| patterns.iter().any(|p| glob_matches(p, name) || glob_matches(p, &entity_ref));
             let included = selection.include_services.is_empty() || listed(&selection.include_services);
-            (in_org && included && !listed(&selection.exclude_services))
-                .then(|| SelectedService { entity_ref, owner: owner.to_owned(), repo: repo.to_owned(), host })
+            (in_org && included && !listed(&selection.exclude_services)).then(|| SelectedService {
+                entity_ref,
+                owner: owner.to_owned(),
+                repo: repo.to_owned(),
+                host,
+            })
         })
         .collect();
     selected.sort_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
@@ -186,7 +193,11 @@ mod tests {
     fn both_annotation_forms_and_enterprise_hosts() {
         let entities = vec![
             entity("Component", "Payments", &[(SLUG_ANNOTATION, "Acme/payments")]),
-            entity("component", "web", &[(SOURCE_LOCATION_ANNOTATION, "url:https://github.com/acme/web.git/tree/main/")]),
+            entity(
+                "component",
+                "web",
+                &[(SOURCE_LOCATION_ANNOTATION, "url:https://github.com/acme/web.git/tree/main/")],
+            ),
             entity("Component", "ghe", &[(SOURCE_LOCATION_ANNOTATION, "url:https://ghe.example.com/acme/ghe")]),
             entity("API", "api", &[(SLUG_ANNOTATION, "acme/api")]),
             entity("Component", "other", &[(SLUG_ANNOTATION, "someone/else")]),
@@ -196,8 +207,17 @@ mod tests {
         let got = select_services(&entities, &selection(r#"{"organizations": ["ACME"]}"#));
         let refs: Vec<(&str, &str, &str, &str)> =
             got.iter().map(|s| (s.entity_ref.as_str(), s.host.as_str(), s.owner.as_str(), s.repo.as_str())).collect();
-        assert_eq!(refs, vec![("component:default/payments", "github.com", "Acme", "payments"), ("component:default/web", "github.com", "acme", "web")]);
-        let got = select_services(&entities, &selection(r#"{"organizations": ["acme"], "hosts": ["github.com", "ghe.example.com"]}"#));
+        assert_eq!(
+            refs,
+            vec![
+                ("component:default/payments", "github.com", "Acme", "payments"),
+                ("component:default/web", "github.com", "acme", "web")
+            ]
+        );
+        let got = select_services(
+            &entities,
+            &selection(r#"{"organizations": ["acme"], "hosts": ["github.com", "ghe.example.com"]}"#),
+        );
         assert_eq!(got.iter().map(|s| s.repo.as_str()).collect::<Vec<_>>(), vec!["ghe", "payments", "web"]);
     }
 
@@ -211,8 +231,14 @@ mod tests {
             select_services(&entities, &selection(json)).into_iter().map(|s| s.repo).collect()
         };
         assert_eq!(names(r#"{"organizations": ["acme"], "includeServices": ["pay-*"]}"#), vec!["pay-api", "pay-web"]);
-        assert_eq!(names(r#"{"organizations": ["acme"], "excludeServices": ["component:default/*-web"]}"#), vec!["pay-api", "search"]);
-        assert_eq!(names(r#"{"organizations": ["acme"], "includeServices": ["*"], "excludeServices": ["SEARCH"]}"#), vec!["pay-api", "pay-web"]);
+        assert_eq!(
+            names(r#"{"organizations": ["acme"], "excludeServices": ["component:default/*-web"]}"#),
+            vec!["pay-api", "search"]
+        );
+        assert_eq!(
+            names(r#"{"organizations": ["acme"], "includeServices": ["*"], "excludeServices": ["SEARCH"]}"#),
+            vec!["pay-api", "pay-web"]
+        );
     }
 
     #[test]

@@ -75,7 +75,8 @@ impl Targets {
         };
         for (key, value) in entries {
             let path = join(field, key);
-            let metric = Metric::key_from_name(key).ok_or_else(|| Error::targets(&path, "is not a metric with a target"))?;
+            let metric =
+                Metric::key_from_name(key).ok_or_else(|| Error::targets(&path, "is not a metric with a target"))?;
             match value {
                 Value::Null => {}
                 Value::Number(n) => {
@@ -108,7 +109,8 @@ mod tests {
 
     #[test]
     fn partial_targets_override_and_are_checked() {
-        let parse = |json: &str| Targets::default().merged_with(&serde_json::from_str(json).unwrap(), "options.targets");
+        let parse =
+            |json: &str| Targets::default().merged_with(&serde_json::from_str(json).unwrap(), "options.targets");
         let t = parse(r#"{"leadTime": 48, "mttr": null, "changeFailureRate": 0}"#).unwrap();
         assert_eq!((t.lead_time, t.mttr, t.change_failure_rate, t.deployment_frequency), (48.0, 60.0, 0.0, 7.0));
         for (json, code) in [

@@ -25,7 +25,8 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const KEY: [Metric; 4] = [Metric::DeploymentFrequency, Metric::LeadTime, Metric::ChangeFailureRate, Metric::Mttr];
+    pub const KEY: [Metric; 4] =
+        [Metric::DeploymentFrequency, Metric::LeadTime, Metric::ChangeFailureRate, Metric::Mttr];
 
     /// The JavaScript name.
     pub fn name(self) -> &'static str {
@@ -114,10 +115,14 @@ impl Thresholds {
         if [elite, high, medium].iter().any(|t| *t <= 0.0) {
             return Err(Error::tiers(field, format!("thresholds of {} must all be greater than 0", metric.name())));
         }
-        let monotone = if metric.higher_is_better() { elite > high && high > medium } else { elite < high && high < medium };
+        let monotone =
+            if metric.higher_is_better() { elite > high && high > medium } else { elite < high && high < medium };
         if !monotone {
             let order = if metric.higher_is_better() { "elite > high > medium" } else { "elite < high < medium" };
-            return Err(Error::tiers(field, format!("thresholds of {} must be strictly monotone ({order})", metric.name())));
+            return Err(Error::tiers(
+                field,
+                format!("thresholds of {} must be strictly monotone ({order})", metric.name()),
+            ));
         }
         Ok(())
     }
@@ -183,10 +188,14 @@ impl TierSet {
             Value::String(name) => match name.as_str() {
                 "dora-2023" => Ok(TierSet::DORA_2023),
                 "dora-2021" => Ok(TierSet::DORA_2021),
-                other => Err(Error::tiers(field, format!("names an unknown preset {other:?} (dora-2023 or dora-2021)"))),
+                other => {
+                    Err(Error::tiers(field, format!("names an unknown preset {other:?} (dora-2023 or dora-2021)")))
+                }
             },
             Value::Object(entries) => {
-                if let Some((key, _)) = entries.iter().find(|(k, _)| Metric::key_from_name(k).is_none() && k != "reworkRate") {
+                if let Some((key, _)) =
+                    entries.iter().find(|(k, _)| Metric::key_from_name(k).is_none() && k != "reworkRate")
+                {
                     return Err(Error::tiers(join(field, key), "is not a metric with tiers"));
                 }
                 let triple = |metric: Metric| -> Result<Option<Thresholds>> {
@@ -219,7 +228,10 @@ impl TierSet {
                     rework_rate: triple(Metric::ReworkRate)?,
                 })
             }
-            other => Err(Error::options(field, format!("must be a preset name or an object of thresholds, not {}", other.type_name()))),
+            other => Err(Error::options(
+                field,
+                format!("must be a preset name or an object of thresholds, not {}", other.type_name()),
+            )),
         }
     }
 }
@@ -305,12 +317,36 @@ mod tests {
         let cases = [
             (r#""dora-2024""#, "INVALID_TIERS", "options.tiers"),
             (r#"7"#, "INVALID_OPTIONS", "options.tiers"),
-            (r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[1,2,3],"changeFailureRate":[1,2,3]}"#, "INVALID_TIERS", "options.tiers.mttr"),
-            (r#"{"deploymentFrequency":[1,7,0.2],"leadTime":[1,2,3],"changeFailureRate":[1,2,3],"mttr":[1,2,3]}"#, "INVALID_TIERS", "options.tiers.deploymentFrequency"),
-            (r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[1,2,2],"changeFailureRate":[1,2,3],"mttr":[1,2,3]}"#, "INVALID_TIERS", "options.tiers.leadTime"),
-            (r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[0,2,3],"changeFailureRate":[1,2,3],"mttr":[1,2,3]}"#, "INVALID_TIERS", "options.tiers.leadTime"),
-            (r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[1,2],"changeFailureRate":[1,2,3],"mttr":[1,2,3]}"#, "INVALID_TIERS", "options.tiers.leadTime"),
-            (r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[1,2,3],"changeFailureRate":[1,2,3],"mttr":[1,2,3],"x":[1,2,3]}"#, "INVALID_TIERS", "options.tiers.x"),
+            (
+                r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[1,2,3],"changeFailureRate":[1,2,3]}"#,
+                "INVALID_TIERS",
+                "options.tiers.mttr",
+            ),
+            (
+                r#"{"deploymentFrequency":[1,7,0.2],"leadTime":[1,2,3],"changeFailureRate":[1,2,3],"mttr":[1,2,3]}"#,
+                "INVALID_TIERS",
+                "options.tiers.deploymentFrequency",
+            ),
+            (
+                r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[1,2,2],"changeFailureRate":[1,2,3],"mttr":[1,2,3]}"#,
+                "INVALID_TIERS",
+                "options.tiers.leadTime",
+            ),
+            (
+                r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[0,2,3],"changeFailureRate":[1,2,3],"mttr":[1,2,3]}"#,
+                "INVALID_TIERS",
+                "options.tiers.leadTime",
+            ),
+            (
+                r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[1,2],"changeFailureRate":[1,2,3],"mttr":[1,2,3]}"#,
+                "INVALID_TIERS",
+                "options.tiers.leadTime",
+            ),
+            (
+                r#"{"deploymentFrequency":[7,1,0.2],"leadTime":[1,2,3],"changeFailureRate":[1,2,3],"mttr":[1,2,3],"x":[1,2,3]}"#,
+                "INVALID_TIERS",
+                "options.tiers.x",
+            ),
         ];
         for (json, code, field) in cases {
             let err = parse(json).unwrap_err();

@@ -35,7 +35,13 @@ pub fn format_day(day: Day) -> String {
         .map(|d| match d.year() {
             // ISO 8601 writes years outside 0000..=9999 with a sign.
             year @ 0..=9999 => format!("{year:04}-{:02}-{:02}", d.month(), d.day()),
-            year => format!("{}{:06}-{:02}-{:02}", if year < 0 { '-' } else { '+' }, year.unsigned_abs(), d.month(), d.day()),
+            year => format!(
+                "{}{:06}-{:02}-{:02}",
+                if year < 0 { '-' } else { '+' },
+                year.unsigned_abs(),
+                d.month(),
+                d.day()
+            ),
         })
         .unwrap_or_default()
 }
@@ -68,7 +74,17 @@ mod tests {
         assert_eq!(format_day(-1), "1969-12-31");
         assert_eq!(format_day(-719_529), "-000001-12-31");
         assert_eq!(format_day(2_932_897), "+010000-01-01");
-        for bad in ["2026-02-30", "2026-1-05", "2026-01-5", "26-01-05", "2026/01/05", " 2026-01-05", "", "2026-13-01", "+026-01-05"] {
+        for bad in [
+            "2026-02-30",
+            "2026-1-05",
+            "2026-01-5",
+            "26-01-05",
+            "2026/01/05",
+            " 2026-01-05",
+            "",
+            "2026-13-01",
+            "+026-01-05",
+        ] {
             assert_eq!(parse_day(bad), None, "{bad}");
         }
     }

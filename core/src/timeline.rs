@@ -56,8 +56,7 @@ impl Timeline {
         // Ascending (created_at, id): the live deployment at t is the last success with
         // created_at <= t, ties going to the greater id as byte strings.
         completed.sort_unstable_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
-        let success_index: Vec<usize> =
-            (0..completed.len()).filter(|&i| completed[i].2 == Outcome::Success).collect();
+        let success_index: Vec<usize> = (0..completed.len()).filter(|&i| completed[i].2 == Outcome::Success).collect();
         let success_times: Vec<i64> = success_index.iter().map(|&i| completed[i].0).collect();
 
         // Incidents as of the cut: (created_at, closed_at if closed by then).
@@ -137,7 +136,11 @@ mod tests {
     #[test]
     fn incidents_blame_the_live_deployment_with_id_tiebreak() {
         let events = Events {
-            deployments: vec![dep("B", "prod", "SUCCESS", 10), dep("A", "prod", "SUCCESS", 10), dep("C", "prod", "SUCCESS", 20)],
+            deployments: vec![
+                dep("B", "prod", "SUCCESS", 10),
+                dep("A", "prod", "SUCCESS", 10),
+                dep("C", "prod", "SUCCESS", 20),
+            ],
             changes: vec![],
             incidents: vec![inc("I1", 15, Some(16)), inc("I0", 5, None)],
         };
@@ -150,14 +153,26 @@ mod tests {
 
     #[test]
     fn lead_time_waits_for_the_first_success_at_or_after_merge() {
-        let change = |id: &str, merged: i64| Change { id: id.into(), created_at: 0, first_commit_at: Some(1), merged_at: merged };
+        let change = |id: &str, merged: i64| Change {
+            id: id.into(),
+            created_at: 0,
+            first_commit_at: Some(1),
+            merged_at: merged,
+        };
         let events = Events {
-            deployments: vec![dep("F", "prod", "FAILURE", 50), dep("S", "prod", "SUCCESS", 100), dep("Q", "staging", "SUCCESS", 60)],
+            deployments: vec![
+                dep("F", "prod", "FAILURE", 50),
+                dep("S", "prod", "SUCCESS", 100),
+                dep("Q", "staging", "SUCCESS", 60),
+            ],
             changes: vec![change("C1", 40), change("C2", 100), change("C3", 101)],
             incidents: vec![],
         };
         let t = Timeline::build(&events, &EnvironmentMatcher::default(), None);
-        assert_eq!(t.lead_times, vec![Sample { ended_at: 100, duration_ms: 99 }, Sample { ended_at: 100, duration_ms: 99 }]);
+        assert_eq!(
+            t.lead_times,
+            vec![Sample { ended_at: 100, duration_ms: 99 }, Sample { ended_at: 100, duration_ms: 99 }]
+        );
         // Without production deployments at all, lead time ends at merge.
         let fallback = Events { deployments: vec![dep("Q", "staging", "SUCCESS", 60)], ..events };
         let t = Timeline::build(&fallback, &EnvironmentMatcher::default(), None);

@@ -31,11 +31,7 @@ impl Value {
     /// The value of `key` in an object, treating `null` as absent.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Object(entries) => entries
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v)
-                .filter(|v| !v.is_null()),
+            Value::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !v.is_null()),
             _ => None,
         }
     }
@@ -176,10 +172,7 @@ mod tests {
         assert_eq!(v.get("a"), Some(&Value::Number(1.0)));
         assert_eq!(v.get("b"), None);
         assert_eq!(v.get("zz"), None);
-        assert_eq!(
-            v.get("c"),
-            Some(&Value::Array(vec![Value::Bool(true), Value::String("x".into())]))
-        );
+        assert_eq!(v.get("c"), Some(&Value::Array(vec![Value::Bool(true), Value::String("x".into())])));
     }
 
     #[test]
@@ -188,10 +181,7 @@ mod tests {
             ("ok".into(), Value::Number(1.0)),
             (
                 "list".into(),
-                Value::Array(vec![
-                    Value::Number(2.0),
-                    Value::Object(vec![("at".into(), Value::Number(f64::NAN))]),
-                ]),
+                Value::Array(vec![Value::Number(2.0), Value::Object(vec![("at".into(), Value::Number(f64::NAN))])]),
             ),
         ]);
         let err = v.check_finite("events").unwrap_err();

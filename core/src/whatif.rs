@@ -33,7 +33,12 @@ impl WhatIfValues {
         let entries: &[(String, Value)] = match value {
             Value::Null => &[],
             Value::Object(entries) => entries,
-            other => return Err(Error::input(field, format!("must be an object of metric values, not {}", other.type_name()))),
+            other => {
+                return Err(Error::input(
+                    field,
+                    format!("must be an object of metric values, not {}", other.type_name()),
+                ));
+            }
         };
         let mut values = WhatIfValues::default();
         for (key, item) in entries {
@@ -118,7 +123,12 @@ mod tests {
 
     #[test]
     fn elite_everywhere_scores_one_hundred_at_best() {
-        let v = WhatIfValues { deployment_frequency: Some(14.0), lead_time: Some(0.0), change_failure_rate: Some(0.0), mttr: Some(0.0) };
+        let v = WhatIfValues {
+            deployment_frequency: Some(14.0),
+            lead_time: Some(0.0),
+            change_failure_rate: Some(0.0),
+            mttr: Some(0.0),
+        };
         let w = score_what_if(&v, &Options::default());
         assert_eq!(w.overall_score, Some(100));
         assert_eq!(w.overall_tier, Some(Tier::Elite));
