@@ -15,6 +15,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_vers
 fi
 command -v wasm-pack >/dev/null || cargo install wasm-pack --locked
 
+# Headless Chromium for the what-if page's browser test (a browser download would fail here).
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+
 # better-sqlite3 builds from source (its prebuilt download is unreachable).
 export npm_config_nodedir=/usr
 npm ci --no-audit --no-fund
