@@ -21,8 +21,13 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 fi
 
-# better-sqlite3 builds from source (its prebuilt download is unreachable).
+# better-sqlite3 builds from source (its prebuilt download is unreachable). A second run with
+# the same lockfile keeps node_modules as it is.
 export npm_config_nodedir=/usr
-npm ci --no-audit --no-fund
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.dora-lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
+  npm ci --no-audit --no-fund
+  echo "$lock_sum" > node_modules/.dora-lock-sha256
+fi
 
 npm run build:core
