@@ -2,6 +2,9 @@
  * The raw events scorecards are computed from (keyed by GitHub node id, so a re-sync upserts),
  * the per-service sync state, and the rollup's added counts. Instants of raw events are epoch
  * milliseconds, as the core takes them.
+ *
+ * An event row belongs to one service: the key is (entity_ref, node id), so two catalog services
+ * on one repository each keep their own copy of the repository's events.
  */
 
 // @ts-check
@@ -18,8 +21,8 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable("dora_deployments", (table) => {
     table.comment("Production deployments");
-    table.string("id", 255).primary().notNullable();
     table.string("entity_ref", 255).notNullable();
+    table.string("id", 255).notNullable().comment("GitHub node id");
     table.string("environment", 255).notNullable();
     table.string("state", 64).notNullable();
     table.string("sha", 64).nullable();
@@ -28,13 +31,13 @@ exports.up = async function up(knex) {
       .timestamp("updated_at", { useTz: true })
       .notNullable()
       .defaultTo(knex.fn.now());
-    table.index(["entity_ref"], "dora_deployments_entity_ref_idx");
+    table.primary(["entity_ref", "id"], "dora_deployments_pkey");
   });
 
   await knex.schema.createTable("dora_changes", (table) => {
     table.comment("Pull requests merged into the default branch");
-    table.string("id", 255).primary().notNullable();
     table.string("entity_ref", 255).notNullable();
+    table.string("id", 255).notNullable().comment("GitHub node id");
     table.bigInteger("created_at").notNullable();
     table.bigInteger("first_commit_at").nullable();
     table.bigInteger("merged_at").notNullable();
@@ -42,13 +45,13 @@ exports.up = async function up(knex) {
       .timestamp("updated_at", { useTz: true })
       .notNullable()
       .defaultTo(knex.fn.now());
-    table.index(["entity_ref"], "dora_changes_entity_ref_idx");
+    table.primary(["entity_ref", "id"], "dora_changes_pkey");
   });
 
   await knex.schema.createTable("dora_incidents", (table) => {
     table.comment("Issues carrying the failure label");
-    table.string("id", 255).primary().notNullable();
     table.string("entity_ref", 255).notNullable();
+    table.string("id", 255).notNullable().comment("GitHub node id");
     table.bigInteger("created_at").notNullable();
     table.bigInteger("closed_at").nullable();
     table.string("state_reason", 64).nullable();
@@ -56,7 +59,7 @@ exports.up = async function up(knex) {
       .timestamp("updated_at", { useTz: true })
       .notNullable()
       .defaultTo(knex.fn.now());
-    table.index(["entity_ref"], "dora_incidents_entity_ref_idx");
+    table.primary(["entity_ref", "id"], "dora_incidents_pkey");
   });
 
   await knex.schema.createTable("dora_sync_state", (table) => {

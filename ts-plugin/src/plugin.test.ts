@@ -1,8 +1,11 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Scenario, Twin, TwinOptions } from '@internal/github-twin';
 import request from 'supertest';
+import { doraCore } from './core';
 import { COLLECTION_TASK_ID, doraMetricsPlugin } from './plugin';
+import { scorecardBody } from './service/rest';
 import {
   doraSyncRunPermission,
   doraTargetsUpdatePermission,
@@ -48,25 +51,75 @@ const ENTITIES = [
   entity('gitlab', { [SOURCE]: 'url:https://gitlab.com/acme/gitlab' }),
 ];
 
-const CONFIG = {
-  doraMetrics: {
-    github: { organizations: ['acme'] },
-    collection: { intervalMinutes: 15, excludeServices: ['legacy-*'] },
-  },
-  integrations: {
-    github: [
-      { host: 'ghe.example.com', apiBaseUrl: 'https://ghe.example.com/api/v3' },
-    ],
-  },
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startTwin, generateScenario } = require('@internal/github-twin') as {
+  startTwin(options: TwinOptions): Promise<Twin>;
+  generateScenario(options: object): Scenario;
 };
 
+const TOKEN = 'ghp_PLUGIN_SENTINEL_0b1c2d3e';
+
+/**
+ * The collected repositories, served by the GitHub twin: github.com and the Enterprise host
+ * both point at it (the Enterprise one through its `/api/v3` base, GraphQL at `/api/graphql`).
+ */
+async function startGitHub(): Promise<Twin> {
+  const end = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+  const generated = generateScenario({ org: 'acme', repos: 4, seed: 5, end });
+  const specs = Object.values(generated.repositories);
+  const names = ['payments', 'web', 'enterprise', 'enterprise-slug'];
+  return startTwin({
+    scenario: {
+      ...generated,
+      repositories: Object.fromEntries(
+        names.map((name, i) => [`acme/${name}`, specs[i]]),
+      ),
+    },
+    port: 0,
+    tokens: [TOKEN],
+  });
+}
+
+function config(twin: Twin) {
+  return {
+    doraMetrics: {
+      github: { organizations: ['acme'], token: TOKEN },
+      collection: {
+        intervalMinutes: 15,
+        initialDays: 120,
+        excludeServices: ['legacy-*'],
+      },
+    },
+    integrations: {
+      github: [
+        { host: 'github.com', apiBaseUrl: twin.url },
+        { host: 'ghe.example.com', apiBaseUrl: `${twin.url}/api/v3` },
+      ],
+    },
+  };
+}
+
 describe('doraMetricsPlugin', () => {
-  it('discovers the services of the catalog and serves /api/dora', async () => {
+  let twin: Twin;
+  let CONFIG: ReturnType<typeof config>;
+
+  beforeAll(async () => {
+    twin = await startGitHub();
+    CONFIG = config(twin);
+  });
+
+  afterAll(async () => {
+    await twin.close();
+  });
+
+  it('collects the services of the catalog from GitHub and serves /api/dora', async () => {
+    const logger = mockServices.logger.mock();
     const { server } = await startTestBackend({
       features: [
         doraMetricsPlugin,
         catalogServiceMock.factory({ entities: ENTITIES }),
         mockServices.rootConfig.factory({ data: CONFIG }),
+        logger.factory,
       ],
     });
 
@@ -81,45 +134,64 @@ describe('doraMetricsPlugin', () => {
 
     const services = await request(server).get('/api/dora/services');
     expect(services.status).toBe(200);
+    const synced = { lastSyncedAt: expect.any(String), lastError: null };
     expect(services.body).toEqual({
       services: [
         {
           entityRef: 'component:default/enterprise',
           repository: 'ACME/enterprise',
-          lastSyncedAt: null,
-          lastError: null,
+          ...synced,
         },
         {
           entityRef: 'component:default/enterprise-slug',
           repository: 'acme/enterprise-slug',
-          lastSyncedAt: null,
-          lastError: null,
+          ...synced,
         },
         {
           entityRef: 'component:default/payments',
           repository: 'acme/payments',
-          lastSyncedAt: null,
-          lastError: null,
+          ...synced,
         },
         {
           entityRef: 'component:default/web',
           repository: 'acme/web',
-          lastSyncedAt: null,
-          lastError: null,
+          ...synced,
         },
       ],
     });
 
-    const scorecard = await request(server).get(
-      '/api/dora/scorecard/payments?days=7',
+    // Each scorecard is the core's on GitHub's events (the twin's ground truth).
+    const truth = twin.groundTruth();
+    for (const name of ['payments', 'web', 'enterprise', 'enterprise-slug']) {
+      const scorecard = await request(server).get(
+        `/api/dora/scorecard/${name}?days=7`,
+      );
+      expect(scorecard.status).toBe(200);
+      const events = truth[`acme/${name}`];
+      const expected = scorecardBody(
+        `component:default/${name}`,
+        doraCore().computeScorecard(
+          {
+            ...events,
+            deployments: events.deployments.filter(d =>
+              doraCore().matchEnvironment(d.environment),
+            ),
+          },
+          { today: new Date().toISOString().slice(0, 10), days: 7 },
+        ),
+        new Date(scorecard.body.lastSyncedAt),
+      );
+      expect(scorecard.body).toEqual(expected);
+    }
+    expect(
+      (await request(server).get('/api/dora/scorecard/payments?days=7')).body
+        .overallScore,
+    ).not.toBeNull();
+    // The run's line, and never the token.
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(/^DORA metrics collection: 4 services, 0 failed/),
     );
-    expect(scorecard.status).toBe(200);
-    expect(scorecard.body).toMatchObject({
-      service: 'component:default/payments',
-      period: '7 days',
-      overallScore: null,
-      lastSyncedAt: null,
-    });
+    expect(JSON.stringify(logger.info.mock.calls)).not.toContain(TOKEN);
 
     // The backend's error middleware renders the errors.
     const bad = await request(server).get(
@@ -152,6 +224,8 @@ describe('doraMetricsPlugin', () => {
     expect(scheduler.scheduleTask).toHaveBeenCalledWith(
       expect.objectContaining({
         id: COLLECTION_TASK_ID,
+        // Global: one backend instance at a time runs it (the scheduler's lock).
+        scope: 'global',
         frequency: { minutes: 15 },
         initialDelay: { seconds: 15 },
       }),

@@ -8,6 +8,7 @@ import { DoraMetricsStore } from './database/DoraMetricsStore';
 import { doraPermissions } from './permissions';
 import { DoraCollector } from './service/DoraCollector';
 import { DoraMetricsService } from './service/DoraMetricsService';
+import { GitHubCollector } from './service/GitHubCollector';
 import { createRouter } from './service/router';
 
 /** The id of the scheduled collection task (POST /sync triggers it). */
@@ -52,15 +53,26 @@ export const doraMetricsPlugin = createBackendPlugin({
         const store = await DoraMetricsStore.create({ database });
         permissionsRegistry.addPermissions(doraPermissions);
 
+        const github = new GitHubCollector({
+          rootConfig: config,
+          config: doraConfig,
+          store,
+          logger,
+        });
         const collector = new DoraCollector({
           catalog,
           auth,
           store,
           config: doraConfig,
           logger,
+          eventCollector: github,
+          secrets: () => github.secrets(),
         });
+        // A global task: with several backend instances on one database, the scheduler's lock
+        // lets one of them run a collection at a time.
         await scheduler.scheduleTask({
           id: COLLECTION_TASK_ID,
+          scope: 'global',
           frequency: { minutes: doraConfig.intervalMinutes },
           timeout: { hours: 1 },
           initialDelay: { seconds: 15 },

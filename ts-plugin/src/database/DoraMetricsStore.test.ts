@@ -237,6 +237,130 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('keeps one copy of an event per service: two services on one repository', async () => {
+      const deployment = {
+        id: 'DE_shared',
+        environment: 'production',
+        state: 'PENDING',
+        sha: 'abc',
+        createdAt: at('2026-11-02T10:00:00Z'),
+      };
+      expect(
+        await store.upsertEvents(SERVICE, { deployments: [deployment] }),
+      ).toBe(1);
+      expect(
+        await store.upsertEvents(OTHER, { deployments: [deployment] }),
+      ).toBe(1);
+      // Unchanged rows are not written again; a changed one is.
+      expect(
+        await store.upsertEvents(SERVICE, { deployments: [deployment] }),
+      ).toBe(0);
+      expect(
+        await store.upsertEvents(SERVICE, {
+          deployments: [{ ...deployment, state: 'SUCCESS' }],
+        }),
+      ).toBe(1);
+      expect((await store.readEvents(SERVICE)).deployments).toEqual([
+        { ...deployment, state: 'SUCCESS' },
+      ]);
+      expect((await store.readEvents(OTHER)).deployments).toEqual([deployment]);
+      expect(
+        await store.unsettledDeployments(
+          [SERVICE, OTHER],
+          ['SUCCESS', 'ACTIVE', 'INACTIVE', 'FAILURE', 'ERROR'],
+        ),
+      ).toEqual([{ entityRef: OTHER, id: 'DE_shared' }]);
+    });
+
+    it('commits events, removals and the sync state together', async () => {
+      await store.recordServices([
+        { entityRef: SERVICE, host: 'github.com', repository: 'acme/payments' },
+      ]);
+      await store.upsertEvents(SERVICE, {
+        incidents: [
+          {
+            id: 'I1',
+            createdAt: at('2026-11-01T12:00:00Z'),
+            closedAt: null,
+            stateReason: null,
+          },
+        ],
+      });
+      const written = await store.commitCollected(SERVICE, {
+        upsert: {
+          changes: [
+            {
+              id: 'C1',
+              createdAt: at('2026-10-31T08:00:00Z'),
+              firstCommitAt: at('2026-10-30T08:00:00Z'),
+              mergedAt: at('2026-11-01T09:00:00Z'),
+            },
+          ],
+        },
+        remove: { incidents: ['I1', 'I-unknown'] },
+        sync: {
+          cursors: { changes: at('2026-11-01T09:00:00Z') },
+          incomplete: { deployments: true },
+        },
+      });
+      expect(written).toBe(2);
+      const events = await store.readEvents(SERVICE);
+      expect(events.changes.map(c => c.id)).toEqual(['C1']);
+      expect(events.incidents).toEqual([]);
+      expect(await store.getSyncState(SERVICE)).toMatchObject({
+        cursors: { changes: at('2026-11-01T09:00:00Z') },
+        incomplete: { deployments: true, changes: false, incidents: false },
+      });
+
+      // All or nothing: a failing write leaves neither the events nor the cursor.
+      await expect(
+        store.commitCollected(SERVICE, {
+          upsert: {
+            changes: [
+              {
+                id: 'C2',
+                createdAt: at('2026-11-02T08:00:00Z'),
+                firstCommitAt: null,
+                mergedAt: null as unknown as number,
+              },
+            ],
+          },
+          sync: { cursors: { changes: at('2026-11-03T00:00:00Z') } },
+        }),
+      ).rejects.toBeDefined();
+      expect((await store.readEvents(SERVICE)).changes.map(c => c.id)).toEqual([
+        'C1',
+      ]);
+      expect((await store.getSyncState(SERVICE))?.cursors).toEqual({
+        changes: at('2026-11-01T09:00:00Z'),
+      });
+    });
+
+    it('forgets the events of a service whose repository changed', async () => {
+      await store.recordServices([
+        { entityRef: SERVICE, host: 'github.com', repository: 'acme/payments' },
+      ]);
+      await store.upsertEvents(SERVICE, {
+        deployments: [
+          {
+            id: 'D1',
+            environment: 'prod',
+            state: 'SUCCESS',
+            sha: null,
+            createdAt: at('2026-11-01T10:00:00Z'),
+          },
+        ],
+      });
+      await store.recordServices([
+        { entityRef: SERVICE, host: 'github.com', repository: 'acme/payments' },
+      ]);
+      expect((await store.readEvents(SERVICE)).deployments).toHaveLength(1);
+      await store.recordServices([
+        { entityRef: SERVICE, host: 'github.com', repository: 'acme/billing' },
+      ]);
+      expect((await store.readEvents(SERVICE)).deployments).toEqual([]);
+    });
+
     it('keeps instants beyond 32 bits exact', async () => {
       const createdAt = at('2999-12-31T23:59:59.999Z');
       await store.upsertEvents(SERVICE, {

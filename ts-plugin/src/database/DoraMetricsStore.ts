@@ -44,6 +44,16 @@ export type SyncState = {
   lastErrorAt: Date | null;
 };
 
+/** What one collection run commits for a service, in one transaction. */
+export type CollectedEvents = {
+  /** Inserted or updated by (entity ref, node id). */
+  upsert: Partial<ServiceEvents>;
+  /** Node ids that are no longer events of the service (deleted, or no longer qualifying). */
+  remove?: Partial<Record<EventKind, string[]>>;
+  /** The sync state that the stored events justify (cursors, incomplete kinds). */
+  sync: SyncStateUpdate;
+};
+
 export type SyncStateUpdate = {
   cursors?: JsonObject | null;
   incomplete?: Partial<Record<EventKind, boolean>>;
@@ -94,6 +104,8 @@ const TARGET_COLUMNS: Record<KeyMetric, string> = {
   changeFailureRate: 'target_fail',
   mttr: 'target_mttr',
 };
+
+const EVENT_TABLES = ['dora_deployments', 'dora_changes', 'dora_incidents'];
 
 // Rows per insert: SQLite caps the number of bound variables per statement.
 const CHUNK_SIZE = 100;
@@ -150,49 +162,61 @@ export class DoraMetricsStore {
 
   private constructor(private readonly db: Knex) {}
 
-  /** Inserts or updates events by their GitHub node id, all or nothing. */
+  /**
+   * Inserts or updates a service's events by their GitHub node id, all or nothing; the number of
+   * rows that were new or changed.
+   */
   async upsertEvents(
     entityRef: string,
     events: Partial<ServiceEvents>,
-  ): Promise<void> {
-    const now = this.db.fn.now();
-    const rows: Record<EventKind, Record<string, unknown>[]> = {
-      deployments: (events.deployments ?? []).map(d => ({
-        id: d.id,
-        entity_ref: entityRef,
-        environment: d.environment,
-        state: d.state,
-        sha: d.sha ?? null,
-        created_at: d.createdAt,
-        updated_at: now,
-      })),
-      changes: (events.changes ?? []).map(c => ({
-        id: c.id,
-        entity_ref: entityRef,
-        created_at: c.createdAt,
-        first_commit_at: c.firstCommitAt ?? null,
-        merged_at: c.mergedAt,
-        updated_at: now,
-      })),
-      incidents: (events.incidents ?? []).map(i => ({
-        id: i.id,
-        entity_ref: entityRef,
-        created_at: i.createdAt,
-        closed_at: i.closedAt ?? null,
-        state_reason: i.stateReason ?? null,
-        updated_at: now,
-      })),
-    };
-    await this.db.transaction(async tx => {
-      for (const kind of Object.keys(rows) as EventKind[]) {
-        for (let i = 0; i < rows[kind].length; i += CHUNK_SIZE) {
-          await tx(`dora_${kind}`)
-            .insert(rows[kind].slice(i, i + CHUNK_SIZE))
-            .onConflict('id')
-            .merge();
+  ): Promise<number> {
+    return this.db.transaction(tx => writeEvents(tx, entityRef, events));
+  }
+
+  /**
+   * Stores what a collection run fetched for a service and the sync state it justifies, in one
+   * transaction: a cursor never gets ahead of the events behind it. Returns the rows that
+   * changed (inserted, updated or removed).
+   */
+  async commitCollected(
+    entityRef: string,
+    collected: CollectedEvents,
+  ): Promise<number> {
+    return this.db.transaction(async tx => {
+      let written = await writeEvents(tx, entityRef, collected.upsert);
+      for (const [kind, ids] of Object.entries(collected.remove ?? {})) {
+        for (let i = 0; i < ids.length; i += CHUNK_SIZE) {
+          written += await tx(`dora_${kind}`)
+            .where({ entity_ref: entityRef })
+            .whereIn('id', ids.slice(i, i + CHUNK_SIZE))
+            .delete();
         }
       }
+      await tx('dora_sync_state')
+        .where({ entity_ref: entityRef })
+        .update(syncStateValues(tx, collected.sync));
+      return written;
     });
+  }
+
+  /**
+   * The stored deployments of these services whose state is not one of `settledStates` (they
+   * may still change on GitHub), as (entity ref, node id).
+   */
+  async unsettledDeployments(
+    entityRefs: string[],
+    settledStates: string[],
+  ): Promise<{ entityRef: string; id: string }[]> {
+    const found: { entityRef: string; id: string }[] = [];
+    for (let i = 0; i < entityRefs.length; i += CHUNK_SIZE) {
+      const rows = await this.db('dora_deployments')
+        .whereIn('entity_ref', entityRefs.slice(i, i + CHUNK_SIZE))
+        .whereNotIn('state', settledStates)
+        .orderBy([{ column: 'entity_ref' }, { column: 'id' }])
+        .select('entity_ref', 'id');
+      found.push(...rows.map(r => ({ entityRef: r.entity_ref, id: r.id })));
+    }
+    return found;
   }
 
   /**
@@ -369,7 +393,8 @@ export class DoraMetricsStore {
 
   /**
    * Records discovered services. A new service gets a fresh state; a service whose repository
-   * changed loses its cursors (they belong to the old repository); others are left alone.
+   * changed loses its cursors and its events (they belong to the old repository); others are
+   * left alone.
    */
   async recordServices(
     services: { entityRef: string; host: string; repository: string }[],
@@ -408,6 +433,9 @@ export class DoraMetricsStore {
               incidents_incomplete: false,
               updated_at: tx.fn.now(),
             });
+          for (const table of EVENT_TABLES) {
+            await tx(table).where({ entity_ref: service.entityRef }).delete();
+          }
         }
       }
     });
@@ -431,27 +459,113 @@ export class DoraMetricsStore {
     entityRef: string,
     update: SyncStateUpdate,
   ): Promise<void> {
-    const values: Record<string, unknown> = { updated_at: this.db.fn.now() };
-    if (update.cursors !== undefined) {
-      values.cursors =
-        update.cursors === null ? null : JSON.stringify(update.cursors);
-    }
-    for (const [kind, flag] of Object.entries(update.incomplete ?? {})) {
-      values[`${kind}_incomplete`] = flag;
-    }
-    if (update.lastSyncedAt !== undefined) {
-      values.last_synced_at = update.lastSyncedAt;
-    }
-    if (update.lastError !== undefined) {
-      values.last_error = update.lastError;
-    }
-    if (update.lastErrorAt !== undefined) {
-      values.last_error_at = update.lastErrorAt;
-    }
     await this.db('dora_sync_state')
       .where({ entity_ref: entityRef })
-      .update(values);
+      .update(syncStateValues(this.db, update));
   }
+}
+
+/** The columns that make an event row; updated_at is bookkeeping. */
+const EVENT_COLUMNS: Record<EventKind, string[]> = {
+  deployments: ['environment', 'state', 'sha', 'created_at'],
+  changes: ['created_at', 'first_commit_at', 'merged_at'],
+  incidents: ['created_at', 'closed_at', 'state_reason'],
+};
+
+/** A column value as stored, comparable across databases (pg returns bigint as a string). */
+function comparable(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/**
+ * Upserts a service's events by (entity ref, node id), skipping rows that are stored already
+ * as they are; the number of rows inserted or changed.
+ */
+async function writeEvents(
+  tx: Knex.Transaction,
+  entityRef: string,
+  events: Partial<ServiceEvents>,
+): Promise<number> {
+  const now = tx.fn.now();
+  const rows: Record<EventKind, Record<string, unknown>[]> = {
+    deployments: (events.deployments ?? []).map(d => ({
+      entity_ref: entityRef,
+      id: d.id,
+      environment: d.environment,
+      state: d.state,
+      sha: d.sha ?? null,
+      created_at: d.createdAt,
+    })),
+    changes: (events.changes ?? []).map(c => ({
+      entity_ref: entityRef,
+      id: c.id,
+      created_at: c.createdAt,
+      first_commit_at: c.firstCommitAt ?? null,
+      merged_at: c.mergedAt,
+    })),
+    incidents: (events.incidents ?? []).map(i => ({
+      entity_ref: entityRef,
+      id: i.id,
+      created_at: i.createdAt,
+      closed_at: i.closedAt ?? null,
+      state_reason: i.stateReason ?? null,
+    })),
+  };
+  let written = 0;
+  for (const kind of Object.keys(rows) as EventKind[]) {
+    const columns = EVENT_COLUMNS[kind];
+    for (let i = 0; i < rows[kind].length; i += CHUNK_SIZE) {
+      const chunk = rows[kind].slice(i, i + CHUNK_SIZE);
+      const stored = new Map<string, string>(
+        (
+          await tx(`dora_${kind}`)
+            .where({ entity_ref: entityRef })
+            .whereIn(
+              'id',
+              chunk.map(r => r.id as string),
+            )
+            .select(['id', ...columns])
+        ).map(r => [r.id, columns.map(c => comparable(r[c])).join('\n')]),
+      );
+      const changed = chunk.filter(
+        r =>
+          stored.get(r.id as string) !==
+          columns.map(c => comparable(r[c])).join('\n'),
+      );
+      if (changed.length > 0) {
+        await tx(`dora_${kind}`)
+          .insert(changed.map(r => ({ ...r, updated_at: now })))
+          .onConflict(['entity_ref', 'id'])
+          .merge();
+        written += changed.length;
+      }
+    }
+  }
+  return written;
+}
+
+function syncStateValues(
+  db: Knex,
+  update: SyncStateUpdate,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = { updated_at: db.fn.now() };
+  if (update.cursors !== undefined) {
+    values.cursors =
+      update.cursors === null ? null : JSON.stringify(update.cursors);
+  }
+  for (const [kind, flag] of Object.entries(update.incomplete ?? {})) {
+    values[`${kind}_incomplete`] = flag;
+  }
+  if (update.lastSyncedAt !== undefined) {
+    values.last_synced_at = update.lastSyncedAt;
+  }
+  if (update.lastError !== undefined) {
+    values.last_error = update.lastError;
+  }
+  if (update.lastErrorAt !== undefined) {
+    values.last_error_at = update.lastErrorAt;
+  }
+  return values;
 }
 
 function toSyncState(row: Record<string, any>): SyncState {

@@ -87,7 +87,7 @@ describe('DoraCollector', () => {
 
   it('records the selected services of the catalog', async () => {
     const result = await collector({}).run();
-    expect(result).toEqual({ services: 2, failed: 0 });
+    expect(result).toMatchObject({ services: 2, failed: 0 });
     expect(
       (await store.listSyncStates()).map(s => [
         s.entityRef,
@@ -163,29 +163,67 @@ describe('DoraCollector', () => {
     expect(await store.readDailyMetrics('component:default/web')).toEqual([]);
   });
 
-  it('runs a plugged-in event collector per service and records the outcome', async () => {
+  it('runs a plugged-in event collector over all services and records the outcomes', async () => {
     const eventCollector: EventCollector = {
-      collect: jest.fn(async service => {
-        if (service.repo === 'web') {
-          throw new Error('GitHub said 401 for token ghp_s3cret');
-        }
-        await store.upsertEvents(service.entityRef, PAYMENTS_EVENTS);
-      }),
+      collect: jest.fn(async targets => ({
+        services: await Promise.all(
+          targets.map(async ({ service }) =>
+            service.repo === 'web'
+              ? {
+                  entityRef: service.entityRef,
+                  error: 'GitHub said 401 for token ghp_s3cret',
+                  eventsStored: 0,
+                }
+              : {
+                  entityRef: service.entityRef,
+                  eventsStored: await store.upsertEvents(
+                    service.entityRef,
+                    PAYMENTS_EVENTS,
+                  ),
+                },
+          ),
+        ),
+        requests: 3,
+        points: 2,
+      })),
     };
-    const result = await collector({ eventCollector }).run();
-    expect(result).toEqual({ services: 2, failed: 1 });
+    const logger = mockServices.logger.mock();
+    const result = await new DoraCollector({
+      catalog: catalogServiceMock({ entities: ENTITIES }),
+      auth: mockServices.auth(),
+      store,
+      config,
+      logger,
+      eventCollector,
+      now: () => TODAY,
+    }).run();
+    expect(result).toMatchObject({
+      services: 2,
+      failed: 1,
+      requests: 3,
+      points: 2,
+    });
+    expect(result.eventsStored).toBeGreaterThan(0);
+    expect(eventCollector.collect).toHaveBeenCalledTimes(1);
     expect(eventCollector.collect).toHaveBeenCalledWith(
-      {
-        entityRef: 'component:default/payments',
-        owner: 'acme',
-        repo: 'payments',
-        host: 'github.com',
-      },
-      expect.objectContaining({
-        entityRef: 'component:default/payments',
-        repository: 'acme/payments',
-      }),
-      { signal: undefined },
+      [
+        {
+          service: {
+            entityRef: 'component:default/payments',
+            owner: 'acme',
+            repo: 'payments',
+            host: 'github.com',
+          },
+          state: expect.objectContaining({
+            entityRef: 'component:default/payments',
+            repository: 'acme/payments',
+          }),
+        },
+        expect.objectContaining({
+          service: expect.objectContaining({ repo: 'web' }),
+        }),
+      ],
+      { signal: undefined, now: TODAY },
     );
     const [payments, web] = await store.listSyncStates();
     expect(payments).toMatchObject({ lastSyncedAt: TODAY, lastError: null });
@@ -197,6 +235,28 @@ describe('DoraCollector', () => {
     expect(
       await store.readDailyMetrics('component:default/payments'),
     ).toHaveLength(6);
+    // One line per run, with the counts.
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /2 services, 1 failed, \d+ events stored, 3 GitHub requests, 2 GraphQL points, \d+ ms/,
+      ),
+    );
+  });
+
+  it('fails every service when the event collector throws', async () => {
+    const eventCollector: EventCollector = {
+      collect: async () => {
+        throw new Error('no credentials');
+      },
+    };
+    const result = await collector({ eventCollector }).run();
+    expect(result).toMatchObject({ services: 2, failed: 2 });
+    expect(
+      (await store.listSyncStates()).map(s => [s.lastError, s.lastSyncedAt]),
+    ).toEqual([
+      ['no credentials', null],
+      ['no credentials', null],
+    ]);
   });
 
   it('retries a run that found no service', async () => {

@@ -6,17 +6,36 @@ import { DoraMetricsConfig } from '../config';
 import { doraCore, SelectedService } from '../core';
 import { DoraMetricsStore, SyncState } from '../database/DoraMetricsStore';
 
+/** A service to collect, with its sync state (cursors, incomplete kinds). */
+export type CollectionTarget = { service: SelectedService; state: SyncState };
+
+/** What a collection did for one service. */
+export type ServiceCollection = {
+  entityRef: string;
+  /** Why the service's collection is incomplete; absent when it succeeded. */
+  error?: string;
+  /** Event rows written (inserted, updated or removed). */
+  eventsStored: number;
+};
+
+export type CollectionReport = {
+  services: ServiceCollection[];
+  /** HTTP requests sent to the source, retries included. */
+  requests: number;
+  /** GraphQL points spent. */
+  points: number;
+};
+
 /**
- * Fetches one service's new events from its source and stores them (events, then cursors and
- * incomplete flags in the sync state). It throws when it could not finish; whatever it stored
- * stays. The GitHub collector implements this.
+ * Fetches the new events of all the services of a run at once (so that a source can batch
+ * them) and stores them with the sync state they justify: events, then cursors and incomplete
+ * flags. What it stored stays even where it failed part-way. The GitHub collector implements it.
  */
 export interface EventCollector {
   collect(
-    service: SelectedService,
-    state: SyncState,
-    options: { signal?: AbortSignal },
-  ): Promise<void>;
+    targets: CollectionTarget[],
+    options: { signal?: AbortSignal; now: Date },
+  ): Promise<CollectionReport>;
 }
 
 export type CollectionResult = {
@@ -24,6 +43,10 @@ export type CollectionResult = {
   services: number;
   /** Services whose collection failed. */
   failed: number;
+  /** Event rows written. */
+  eventsStored: number;
+  requests: number;
+  points: number;
 };
 
 const ENTITY_FIELDS = [
@@ -45,7 +68,10 @@ export class DoraCollector {
   private readonly config: DoraMetricsConfig;
   private readonly logger: LoggerService;
   private readonly eventCollector?: EventCollector;
+  private readonly secrets?: () => string[];
   private readonly now: () => Date;
+  /** Services whose rollup this process has recomputed at least once. */
+  private readonly rolledUp = new Set<string>();
 
   constructor(options: {
     catalog: CatalogService;
@@ -54,8 +80,11 @@ export class DoraCollector {
     config: DoraMetricsConfig;
     logger: LoggerService;
     eventCollector?: EventCollector;
+    /** Further secrets to keep out of messages (the tokens the event collector uses). */
+    secrets?: () => string[];
     now?: () => Date;
   }) {
+    this.secrets = options.secrets;
     this.catalog = options.catalog;
     this.auth = options.auth;
     this.store = options.store;
@@ -79,6 +108,7 @@ export class DoraCollector {
   }
 
   async run(options: { signal?: AbortSignal } = {}): Promise<CollectionResult> {
+    const started = Date.now();
     const services = await this.discoverServices();
     await this.store.recordServices(
       services.map(s => ({
@@ -87,20 +117,39 @@ export class DoraCollector {
         repository: `${s.owner}/${s.repo}`,
       })),
     );
+    const report = await this.collect(services, options.signal);
+    const outcomes = new Map(report.services.map(o => [o.entityRef, o]));
+
     let failed = 0;
+    let eventsStored = 0;
     for (const service of services) {
-      if (options.signal?.aborted) {
-        break;
+      const outcome = outcomes.get(service.entityRef);
+      eventsStored += outcome?.eventsStored ?? 0;
+      if (this.eventCollector) {
+        if (!(await this.recordOutcome(service.entityRef, outcome))) {
+          failed += 1;
+        }
       }
-      if (!(await this.collect(service, options.signal))) {
-        failed += 1;
+      // The rollup is a pure function of the stored events and the configuration: recomputed
+      // where events changed, and for everyone on a process's first run (the configuration may
+      // have changed since the last one).
+      if (!this.rolledUp.has(service.entityRef) || outcome?.eventsStored) {
+        await this.recomputeRollup(service.entityRef);
+        this.rolledUp.add(service.entityRef);
       }
-      await this.recomputeRollup(service.entityRef);
     }
     this.logger.info(
-      `DORA metrics collection covered ${services.length} services, ${failed} failed`,
+      `DORA metrics collection: ${services.length} services, ${failed} failed, ` +
+        `${eventsStored} events stored, ${report.requests} GitHub requests, ` +
+        `${report.points} GraphQL points, ${Date.now() - started} ms`,
     );
-    return { services: services.length, failed };
+    return {
+      services: services.length,
+      failed,
+      eventsStored,
+      requests: report.requests,
+      points: report.points,
+    };
   }
 
   /**
@@ -129,39 +178,68 @@ export class DoraCollector {
     return result;
   }
 
-  /** Collects one service's events; whether it succeeded. */
+  /** Runs the event collector over every service; a collector that throws fails them all. */
   private async collect(
-    service: SelectedService,
+    services: SelectedService[],
     signal: AbortSignal | undefined,
-  ): Promise<boolean> {
-    if (!this.eventCollector) {
-      return true; // Nothing collects yet: lastSyncedAt stays as it is.
+  ): Promise<CollectionReport> {
+    if (!this.eventCollector || services.length === 0) {
+      return { services: [], requests: 0, points: 0 };
     }
     try {
-      const state = await this.store.getSyncState(service.entityRef);
-      if (!state) {
-        throw new Error(`${service.entityRef} has no sync state`);
-      }
-      await this.eventCollector.collect(service, state, { signal });
-      await this.store.updateSyncState(service.entityRef, {
+      const states = new Map(
+        (await this.store.listSyncStates()).map(s => [s.entityRef, s]),
+      );
+      const targets = services.map(service => {
+        const state = states.get(service.entityRef);
+        if (!state) {
+          throw new Error(`${service.entityRef} has no sync state`);
+        }
+        return { service, state };
+      });
+      return await this.eventCollector.collect(targets, {
+        signal,
+        now: this.now(),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        services: services.map(s => ({
+          entityRef: s.entityRef,
+          error: message,
+          eventsStored: 0,
+        })),
+        requests: 0,
+        points: 0,
+      };
+    }
+  }
+
+  /** Records a service's outcome in its sync state; whether it succeeded. */
+  private async recordOutcome(
+    entityRef: string,
+    outcome: ServiceCollection | undefined,
+  ): Promise<boolean> {
+    const error = outcome
+      ? outcome.error
+      : 'the collection run ended before this service was collected';
+    if (error === undefined) {
+      await this.store.updateSyncState(entityRef, {
         lastSyncedAt: this.now(),
         lastError: null,
         lastErrorAt: null,
       });
       return true;
-    } catch (error) {
-      const message = this.redact(
-        error instanceof Error ? error.message : String(error),
-      );
-      this.logger.warn(
-        `DORA metrics collection of ${service.entityRef} failed: ${message}`,
-      );
-      await this.store.updateSyncState(service.entityRef, {
-        lastError: message,
-        lastErrorAt: this.now(),
-      });
-      return false;
     }
+    const message = this.redact(error);
+    this.logger.warn(
+      `DORA metrics collection of ${entityRef} failed: ${message}`,
+    );
+    await this.store.updateSyncState(entityRef, {
+      lastError: message,
+      lastErrorAt: this.now(),
+    });
+    return false;
   }
 
   /** The rollup is a pure function of the stored events, so it is recomputed whole. */
@@ -171,10 +249,16 @@ export class DoraCollector {
     await this.store.replaceDailyMetrics(entityRef, rows);
   }
 
-  /** The GitHub token never reaches a log line, the store or a response. */
+  /** No token ever reaches a log line, the store or a response. */
   private redact(message: string): string {
-    const token = this.config.githubToken;
-    return token ? message.split(token).join('[REDACTED]') : message;
+    const secrets = [this.config.githubToken, ...(this.secrets?.() ?? [])];
+    let redacted = message;
+    for (const secret of secrets) {
+      if (secret) {
+        redacted = redacted.split(secret).join('[REDACTED]');
+      }
+    }
+    return redacted;
   }
 }
 
