@@ -27,12 +27,17 @@ function load() {
 }
 
 const { engine, binding } = load();
+const { toColumns, NO_STRING } = require('./columns.js');
 
 module.exports = {
   /** Which engine answered: 'native' or 'wasm'. */
   engine,
   aggregateDaily: binding.aggregateDaily,
   computeScorecard: binding.computeScorecard,
+  aggregateDailyColumns: binding.aggregateDailyColumns,
+  computeScorecardColumns: binding.computeScorecardColumns,
+  toColumns,
+  NO_STRING,
   scoreWhatIf: binding.scoreWhatIf,
   classifyTier: binding.classifyTier,
   matchEnvironment: binding.matchEnvironment,

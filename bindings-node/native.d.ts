@@ -11,9 +11,13 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 export declare function aggregateDaily(events: unknown, options?: unknown | undefined | null): DailyRow[]
 
+export declare function aggregateDailyColumns(columns: EventColumns, options?: Options | null): DailyRow[]
+
 export declare function classifyTier(metric: unknown, value: unknown, tiers?: unknown | undefined | null): Tier
 
 export declare function computeScorecard(events: unknown, period: unknown, options?: unknown | undefined | null): Scorecard
+
+export declare function computeScorecardColumns(columns: EventColumns, period: Period, options?: Options | null): Scorecard
 
 export declare function matchEnvironment(name: unknown, productionEnvironments?: unknown | undefined | null): boolean
 

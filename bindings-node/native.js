@@ -836,8 +836,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.aggregateDaily = nativeBinding.aggregateDaily
+module.exports.aggregateDailyColumns = nativeBinding.aggregateDailyColumns
 module.exports.classifyTier = nativeBinding.classifyTier
 module.exports.computeScorecard = nativeBinding.computeScorecard
+module.exports.computeScorecardColumns = nativeBinding.computeScorecardColumns
 module.exports.matchEnvironment = nativeBinding.matchEnvironment
 module.exports.scoreWhatIf = nativeBinding.scoreWhatIf
 module.exports.selectServices = nativeBinding.selectServices

@@ -136,9 +136,24 @@ export interface CoreError extends Error {
     | 'INVALID_OPTIONS';
 }
 
+/**
+ * One service's events as columns: the compact form for large inputs (a copy per typed array
+ * instead of a property read per field per event). `ids` holds a kind's ids in UTF-8 back to
+ * back and `idEnd` where each ends; `environment`, `state` and `stateReason` index `strings`
+ * (`stateReason` 0xFFFFFFFF for none); NaN in `firstCommitAt` or `closedAt` means absent.
+ */
+export interface EventColumns {
+  strings: string[];
+  deployments: { ids: Uint8Array; idEnd: Uint32Array; environment: Uint32Array; state: Uint32Array; createdAt: Float64Array };
+  changes: { ids: Uint8Array; idEnd: Uint32Array; createdAt: Float64Array; firstCommitAt: Float64Array; mergedAt: Float64Array };
+  incidents: { ids: Uint8Array; idEnd: Uint32Array; createdAt: Float64Array; closedAt: Float64Array; stateReason: Uint32Array };
+}
+
 export declare function aggregateDaily(events: Events, options?: Options | null): DailyRow[];
 export declare function computeScorecard(events: Events, period: Period, options?: Options | null): Scorecard;
 export declare function scoreWhatIf(values: WhatIfValues, options?: Options | null): WhatIf;
 export declare function classifyTier(metric: KeyMetric, value: number, tiers?: Tiers | null): Tier;
 export declare function matchEnvironment(name: string, productionEnvironments?: string[] | null): boolean;
 export declare function selectServices(entities: CatalogEntity[], selection: Selection): SelectedService[];
+export declare function aggregateDailyColumns(columns: EventColumns, options?: Options | null): DailyRow[];
+export declare function computeScorecardColumns(columns: EventColumns, period: Period, options?: Options | null): Scorecard;

@@ -1,7 +1,7 @@
 //! The Node.js addon: each function converts its JavaScript arguments into core documents,
 //! makes one core call, and converts the result back. No domain logic lives here.
 
-use dora_metrics_core::{Value, api};
+use dora_metrics_core::{ColumnSource, Value, api};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde::Serialize;
@@ -47,6 +47,69 @@ pub fn compute_scorecard<'env>(
     options: Option<Unknown<'env>>,
 ) -> CoreResult<Unknown<'env>> {
     write(env, api::compute_scorecard(&read(env, Some(events))?, &read(env, Some(period))?, &read(env, options)?))
+}
+
+/// A columns argument (`EventColumns`): its typed arrays are copied out, one memcpy each.
+/// `None` when the argument is not an object: every field then reads as missing.
+struct Columns<'env>(Option<Object<'env>>);
+
+impl<'env> Columns<'env> {
+    fn new(value: Unknown<'env>) -> Self {
+        let is_object = matches!(value.get_type(), Ok(ValueType::Object));
+        // SAFETY: the value was just checked to be an object.
+        Columns(is_object.then(|| unsafe { value.cast::<Object>() }).and_then(|o| o.ok()))
+    }
+
+    fn kind(&self, kind: &str) -> std::result::Result<Object<'_>, String> {
+        let invalid = || "must be an object of typed arrays".to_owned();
+        self.0.as_ref().ok_or_else(invalid)?.get_named_property::<Object>(kind).map_err(|_| invalid())
+    }
+}
+
+impl ColumnSource for Columns<'_> {
+    fn strings(&self) -> std::result::Result<Vec<String>, String> {
+        let invalid = || "must be an array of strings".to_owned();
+        self.0.as_ref().ok_or_else(invalid)?.get_named_property::<Vec<String>>("strings").map_err(|_| invalid())
+    }
+    fn f64s(&self, kind: &str, field: &str) -> std::result::Result<Vec<f64>, String> {
+        let array = self.kind(kind)?.get_named_property::<Float64Array>(field);
+        array.map(|a| a.to_vec()).map_err(|_| "must be a Float64Array".to_owned())
+    }
+    fn u32s(&self, kind: &str, field: &str) -> std::result::Result<Vec<u32>, String> {
+        let array = self.kind(kind)?.get_named_property::<Uint32Array>(field);
+        array.map(|a| a.to_vec()).map_err(|_| "must be a Uint32Array".to_owned())
+    }
+    fn bytes(&self, kind: &str, field: &str) -> std::result::Result<Vec<u8>, String> {
+        let array = self.kind(kind)?.get_named_property::<Uint8Array>(field);
+        array.map(|a| a.to_vec()).map_err(|_| "must be a Uint8Array".to_owned())
+    }
+}
+
+#[napi(
+    js_name = "aggregateDailyColumns",
+    ts_args_type = "columns: EventColumns, options?: Options | null",
+    ts_return_type = "DailyRow[]"
+)]
+pub fn aggregate_daily_columns<'env>(
+    env: &'env Env,
+    columns: Unknown<'env>,
+    options: Option<Unknown<'env>>,
+) -> CoreResult<Unknown<'env>> {
+    write(env, api::aggregate_daily_columns(&Columns::new(columns), &read(env, options)?))
+}
+
+#[napi(
+    js_name = "computeScorecardColumns",
+    ts_args_type = "columns: EventColumns, period: Period, options?: Options | null",
+    ts_return_type = "Scorecard"
+)]
+pub fn compute_scorecard_columns<'env>(
+    env: &'env Env,
+    columns: Unknown<'env>,
+    period: Unknown<'env>,
+    options: Option<Unknown<'env>>,
+) -> CoreResult<Unknown<'env>> {
+    write(env, api::compute_scorecard_columns(&Columns::new(columns), &read(env, Some(period))?, &read(env, options)?))
 }
 
 #[napi(js_name = "scoreWhatIf", ts_return_type = "WhatIf")]

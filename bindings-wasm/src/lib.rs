@@ -2,8 +2,9 @@
 //! converts its JavaScript arguments into core documents, makes one core call, and converts
 //! the result back. No domain logic lives here.
 
-use dora_metrics_core::{Value, api};
+use dora_metrics_core::{ColumnSource, Value, api};
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// A JavaScript `Error` whose `code` is the core's stable code (`NON_FINITE`, ...).
@@ -32,6 +33,50 @@ pub fn aggregate_daily(events: JsValue, options: JsValue) -> Result<JsValue, JsV
 #[wasm_bindgen(js_name = computeScorecard, skip_typescript)]
 pub fn compute_scorecard(events: JsValue, period: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     write(api::compute_scorecard(&read(events)?, &read(period)?, &read(options)?))
+}
+
+/// A columns argument (`EventColumns`): its typed arrays are copied into wasm memory.
+struct Columns(JsValue);
+
+impl Columns {
+    fn field<T: JsCast>(&self, kind: &str, field: &str, expected: &str) -> Result<T, String> {
+        let group = js_sys::Reflect::get(&self.0, &JsValue::from_str(kind))
+            .ok()
+            .filter(JsValue::is_object)
+            .ok_or_else(|| "must be an object of typed arrays".to_owned())?;
+        js_sys::Reflect::get(&group, &JsValue::from_str(field))
+            .ok()
+            .and_then(|value| value.dyn_into::<T>().ok())
+            .ok_or_else(|| format!("must be a {expected}"))
+    }
+}
+
+impl ColumnSource for Columns {
+    fn strings(&self) -> Result<Vec<String>, String> {
+        let invalid = || "must be an array of strings".to_owned();
+        let value = js_sys::Reflect::get(&self.0, &JsValue::from_str("strings")).map_err(|_| invalid())?;
+        let array = value.dyn_into::<js_sys::Array>().map_err(|_| invalid())?;
+        array.iter().map(|item| item.as_string().ok_or_else(invalid)).collect()
+    }
+    fn f64s(&self, kind: &str, field: &str) -> Result<Vec<f64>, String> {
+        self.field::<js_sys::Float64Array>(kind, field, "Float64Array").map(|a| a.to_vec())
+    }
+    fn u32s(&self, kind: &str, field: &str) -> Result<Vec<u32>, String> {
+        self.field::<js_sys::Uint32Array>(kind, field, "Uint32Array").map(|a| a.to_vec())
+    }
+    fn bytes(&self, kind: &str, field: &str) -> Result<Vec<u8>, String> {
+        self.field::<js_sys::Uint8Array>(kind, field, "Uint8Array").map(|a| a.to_vec())
+    }
+}
+
+#[wasm_bindgen(js_name = aggregateDailyColumns, skip_typescript)]
+pub fn aggregate_daily_columns(columns: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    write(api::aggregate_daily_columns(&Columns(columns), &read(options)?))
+}
+
+#[wasm_bindgen(js_name = computeScorecardColumns, skip_typescript)]
+pub fn compute_scorecard_columns(columns: JsValue, period: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    write(api::compute_scorecard_columns(&Columns(columns), &read(period)?, &read(options)?))
 }
 
 #[wasm_bindgen(js_name = scoreWhatIf, skip_typescript)]

@@ -3,6 +3,7 @@
 //! identical everywhere: non-finite numbers in any argument first, then each argument in
 //! order (for events: field types, then duplicate ids).
 
+use crate::columns::{ColumnSource, EventColumns};
 use crate::environment::EnvironmentMatcher;
 use crate::error::{Error, Result};
 use crate::events::Events;
@@ -40,6 +41,22 @@ pub fn compute_scorecard(events_arg: &Value, period: &Value, options: &Value) ->
     let period = Period::from_value(period, "period")?;
     let options = Options::from_value(options, "options")?;
     Ok(crate::scorecard::compute_scorecard(&parsed, period, &options))
+}
+
+/// `aggregateDailyColumns(columns, options?)`: [`aggregate_daily`] over events as columns.
+pub fn aggregate_daily_columns(columns: &impl ColumnSource, options: &Value) -> Result<Vec<DailyRow>> {
+    let columns = EventColumns::read(columns, "events", || check_finite(&[(options, "options")]))?;
+    let options = Options::from_value(options, "options")?;
+    Ok(crate::rollup::aggregate_daily_columns(&columns, &options))
+}
+
+/// `computeScorecardColumns(columns, period, options?)`: [`compute_scorecard`] over events as
+/// columns.
+pub fn compute_scorecard_columns(columns: &impl ColumnSource, period: &Value, options: &Value) -> Result<Scorecard> {
+    let columns = EventColumns::read(columns, "events", || check_finite(&[(period, "period"), (options, "options")]))?;
+    let period = Period::from_value(period, "period")?;
+    let options = Options::from_value(options, "options")?;
+    Ok(crate::scorecard::compute_scorecard_columns(&columns, period, &options))
 }
 
 /// `scoreWhatIf(values, options?)`.

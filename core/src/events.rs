@@ -80,10 +80,12 @@ impl Outcome {
 impl Incident {
     /// An issue closed as not planned or as a duplicate is not an incident at all.
     pub fn counts(&self) -> bool {
-        match &self.state_reason {
-            None => true,
-            Some(reason) => !matches!(normalize(reason).as_str(), "not_planned" | "duplicate"),
-        }
+        Incident::reason_counts(self.state_reason.as_deref())
+    }
+
+    /// Whether an issue with this state reason is an incident.
+    pub fn reason_counts(state_reason: Option<&str>) -> bool {
+        state_reason.is_none_or(|reason| !matches!(normalize(reason).as_str(), "not_planned" | "duplicate"))
     }
 }
 

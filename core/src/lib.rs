@@ -4,10 +4,12 @@
 //! surface both bindings call; the typed functions below it are for Rust callers.
 
 pub mod api;
+mod columns;
 mod environment;
 mod error;
 mod events;
 mod options;
+mod records;
 mod rollup;
 mod scorecard;
 mod services;
@@ -19,12 +21,13 @@ mod timeline;
 mod value;
 mod whatif;
 
+pub use columns::{ChangeColumns, ColumnSource, DeploymentColumns, EventColumns, IncidentColumns, NO_STRING};
 pub use environment::{DEFAULT_PRODUCTION_ENVIRONMENTS, EnvironmentMatcher};
 pub use error::{Error, Result};
 pub use events::{Change, Deployment, Events, Incident, Outcome};
 pub use options::{Options, Statistic};
-pub use rollup::{DailyRow, aggregate_daily};
-pub use scorecard::{MAX_DAYS, MetricReport, Metrics, Period, Scorecard, compute_scorecard};
+pub use rollup::{DailyRow, aggregate_daily, aggregate_daily_columns};
+pub use scorecard::{MAX_DAYS, MetricReport, Metrics, Period, Scorecard, compute_scorecard, compute_scorecard_columns};
 pub use services::{SelectedService, Selection, select_services};
 pub use targets::Targets;
 pub use tiers::{Metric, Thresholds, Tier, TierSet, overall_score, overall_tier};

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::columns::EventColumns;
 use crate::events::Events;
 use crate::options::Options;
+use crate::records::Records;
 use crate::stats::div_round_half_away;
 use crate::time::{Day, day_of, format_day};
 use crate::timeline::Timeline;
@@ -40,7 +42,16 @@ struct DayTotals {
 /// One row per date with at least one non-zero count, sorted by date. Uses every event given
 /// (the rollup has no "today").
 pub fn aggregate_daily(events: &Events, options: &Options) -> Vec<DailyRow> {
-    let timeline = Timeline::build(events, &options.production, None);
+    aggregate_records(&Records::from_events(events, &options.production))
+}
+
+/// [`aggregate_daily`] over events given as columns.
+pub fn aggregate_daily_columns(columns: &EventColumns, options: &Options) -> Vec<DailyRow> {
+    aggregate_records(&Records::from_columns(columns, &options.production))
+}
+
+fn aggregate_records(records: &Records) -> Vec<DailyRow> {
+    let timeline = Timeline::build(records, None);
     let mut days: BTreeMap<Day, DayTotals> = BTreeMap::new();
     for d in &timeline.deployments {
         let totals = days.entry(day_of(d.created_at)).or_default();

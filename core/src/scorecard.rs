@@ -2,9 +2,11 @@
 
 use serde::Serialize;
 
+use crate::columns::EventColumns;
 use crate::error::{Error, Result};
 use crate::events::Events;
 use crate::options::{Options, Statistic};
+use crate::records::Records;
 use crate::stats::summarize;
 use crate::tiers::{Metric, Tier, overall_score, overall_tier};
 use crate::time::{Day, HOUR_MS, MINUTE_MS, day_of, end_of_day, format_day, parse_day};
@@ -171,7 +173,16 @@ impl Span {
 
 /// The scorecard of `period` (METRICS.md "Scorecard for a period").
 pub fn compute_scorecard(events: &Events, period: Period, options: &Options) -> Scorecard {
-    let timeline = Timeline::build(events, &options.production, Some(end_of_day(period.today)));
+    scorecard_of(&Records::from_events(events, &options.production), period, options)
+}
+
+/// [`compute_scorecard`] over events given as columns.
+pub fn compute_scorecard_columns(columns: &EventColumns, period: Period, options: &Options) -> Scorecard {
+    scorecard_of(&Records::from_columns(columns, &options.production), period, options)
+}
+
+fn scorecard_of(records: &Records, period: Period, options: &Options) -> Scorecard {
+    let timeline = Timeline::build(records, Some(end_of_day(period.today)));
     let n = period.days as usize;
     let first_previous = period.first_day() - i64::from(period.days);
     // buckets[0..n] is the previous period, buckets[n..2n] the current one.

@@ -2,8 +2,8 @@
 //! rework, each change's lead time and each incident's restore time. The daily rollup and the
 //! scorecard both start from a [`Timeline`].
 
-use crate::environment::EnvironmentMatcher;
-use crate::events::{Events, Outcome};
+use crate::events::Outcome;
+use crate::records::Records;
 
 /// A completed production deployment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,34 +36,29 @@ impl Timeline {
     /// Applies the rules to the events as of `as_of` (inclusive; `None` for all of them): a
     /// deployment or incident created later, or a change merged later, is left out, and an
     /// incident closed later counts as open.
-    pub fn build(events: &Events, production: &EnvironmentMatcher, as_of: Option<i64>) -> Timeline {
+    pub fn build(records: &Records, as_of: Option<i64>) -> Timeline {
         let cut = as_of.unwrap_or(i64::MAX);
-        let mut is_production = production.memo();
 
         let mut has_production_deployment = false;
-        // (created_at, id, failed-by-state); successes and failures only.
-        let mut completed: Vec<(i64, &str, Outcome)> = Vec::new();
-        for d in &events.deployments {
-            if d.created_at > cut || !is_production(&d.environment) {
-                continue;
-            }
+        // (created_at, id, outcome); successes and failures only.
+        let mut completed: Vec<(i64, &[u8], Outcome)> = Vec::new();
+        for d in records.deployments.iter().filter(|d| d.created_at <= cut) {
             has_production_deployment = true;
-            let outcome = Outcome::of_state(&d.state);
-            if outcome != Outcome::NotCompleted {
-                completed.push((d.created_at, d.id.as_str(), outcome));
+            if d.outcome != Outcome::NotCompleted {
+                completed.push((d.created_at, d.id, d.outcome));
             }
         }
         // Ascending (created_at, id): the live deployment at t is the last success with
         // created_at <= t, ties going to the greater id as byte strings.
-        completed.sort_unstable_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
+        completed.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let success_index: Vec<usize> = (0..completed.len()).filter(|&i| completed[i].2 == Outcome::Success).collect();
         let success_times: Vec<i64> = success_index.iter().map(|&i| completed[i].0).collect();
 
         // Incidents as of the cut: (created_at, closed_at if closed by then).
-        let incidents: Vec<(i64, Option<i64>)> = events
+        let incidents: Vec<(i64, Option<i64>)> = records
             .incidents
             .iter()
-            .filter(|i| i.created_at <= cut && i.counts())
+            .filter(|i| i.created_at <= cut)
             .map(|i| (i.created_at, i.closed_at.filter(|&c| c <= cut)))
             .collect();
 
@@ -93,7 +88,7 @@ impl Timeline {
             })
             .collect();
 
-        let lead_times = events
+        let lead_times = records
             .changes
             .iter()
             .filter(|c| c.merged_at <= cut)
@@ -104,8 +99,7 @@ impl Timeline {
                 } else {
                     c.merged_at
                 };
-                let started_at = c.first_commit_at.unwrap_or(c.created_at);
-                Some(Sample { ended_at, duration_ms: (ended_at - started_at).max(0) })
+                Some(Sample { ended_at, duration_ms: (ended_at - c.started_at).max(0) })
             })
             .collect();
 
@@ -124,7 +118,12 @@ impl Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{Change, Deployment, Incident};
+    use crate::environment::EnvironmentMatcher;
+    use crate::events::{Change, Deployment, Events, Incident};
+
+    fn build(events: &Events, as_of: Option<i64>) -> Timeline {
+        Timeline::build(&Records::from_events(events, &EnvironmentMatcher::default()), as_of)
+    }
 
     fn dep(id: &str, env: &str, state: &str, at: i64) -> Deployment {
         Deployment { id: id.into(), environment: env.into(), state: state.into(), created_at: at }
@@ -144,7 +143,7 @@ mod tests {
             changes: vec![],
             incidents: vec![inc("I1", 15, Some(16)), inc("I0", 5, None)],
         };
-        let t = Timeline::build(&events, &EnvironmentMatcher::default(), None);
+        let t = build(&events, None);
         // sorted: A@10, B@10, C@20. I1 at 15 blames B (greater id); I0 at 5 blames nothing.
         let flags: Vec<(bool, bool)> = t.deployments.iter().map(|d| (d.failed, d.rework)).collect();
         // I0 is open from 5 on: every success after it is rework.
@@ -168,14 +167,14 @@ mod tests {
             changes: vec![change("C1", 40), change("C2", 100), change("C3", 101)],
             incidents: vec![],
         };
-        let t = Timeline::build(&events, &EnvironmentMatcher::default(), None);
+        let t = build(&events, None);
         assert_eq!(
             t.lead_times,
             vec![Sample { ended_at: 100, duration_ms: 99 }, Sample { ended_at: 100, duration_ms: 99 }]
         );
         // Without production deployments at all, lead time ends at merge.
         let fallback = Events { deployments: vec![dep("Q", "staging", "SUCCESS", 60)], ..events };
-        let t = Timeline::build(&fallback, &EnvironmentMatcher::default(), None);
+        let t = build(&fallback, None);
         assert!(!t.has_production_deployment);
         assert_eq!(t.lead_times.iter().map(|s| s.ended_at).collect::<Vec<_>>(), vec![40, 100, 101]);
     }
@@ -187,7 +186,7 @@ mod tests {
             changes: vec![],
             incidents: vec![inc("I", 5, Some(25))],
         };
-        let t = Timeline::build(&events, &EnvironmentMatcher::default(), Some(20));
+        let t = build(&events, Some(20));
         assert_eq!(t.deployments.len(), 1);
         assert!(t.restore_times.is_empty());
         assert!(t.deployments[0].rework);

@@ -9,6 +9,7 @@ const native = require('@internal/dora-metrics-core/native.js');
 const wasm = require('@internal/dora-metrics-wasm');
 const { loadVectors, run } = require('./vectors');
 const { randomCase } = require('./random');
+const { toColumns } = require('@internal/dora-metrics-core/columns.js');
 
 /** deepStrictEqual compares numbers with Object.is: bit-identical up to NaN payloads. */
 function assertSame(vectorName, a, b) {
@@ -27,5 +28,15 @@ test('native and wasm agree on 300 random inputs', () => {
   for (let seed = 1; seed <= 300; seed++) {
     const vector = randomCase(seed);
     assertSame(`seed ${seed}`, run(native, vector), run(wasm, vector));
+  }
+});
+
+test('native and wasm agree on 300 random inputs as columns', () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const vector = randomCase(seed);
+    if (vector.call === 'scoreWhatIf') continue;
+    const [events, ...rest] = vector.args;
+    const columnsCase = { file: `columns-${seed}`, call: `${vector.call}Columns`, args: [toColumns(events), ...rest] };
+    assertSame(`seed ${seed}`, run(native, columnsCase), run(wasm, columnsCase));
   }
 });
