@@ -31,16 +31,8 @@ export type MetricKey = DoraCoreModule.KeyMetric | 'reworkRate';
 
 export type DoraCore = typeof DoraCoreModule;
 
-/** The codes of the core's errors (CORE_API.md). */
-export type CoreErrorCode =
-  | 'NON_FINITE'
-  | 'INVALID_INPUT'
-  | 'DUPLICATE_ID'
-  | 'INVALID_DATE'
-  | 'INVALID_DAYS'
-  | 'INVALID_TIERS'
-  | 'INVALID_TARGETS'
-  | 'INVALID_OPTIONS';
+/** The codes of the core's errors (CORE_API.md), as the package declares them. */
+export type CoreErrorCode = DoraCoreModule.CoreError['code'];
 
 const CORE_ERROR_CODES: ReadonlySet<string> = new Set<CoreErrorCode>([
   'NON_FINITE',
