@@ -49,8 +49,8 @@ pub fn compute_scorecard<'env>(
     write(env, api::compute_scorecard(&read(env, Some(events))?, &read(env, Some(period))?, &read(env, options)?))
 }
 
-/// A columns argument (`EventColumns`): its typed arrays are copied out, one memcpy each.
-/// `None` when the argument is not an object: every field then reads as missing.
+/// A columns argument (`EventColumns`): its typed arrays are lent to the core as they are,
+/// without a copy. `None` when the argument is not an object: every field then reads as missing.
 struct Columns<'env>(Option<Object<'env>>);
 
 impl<'env> Columns<'env> {
@@ -64,24 +64,44 @@ impl<'env> Columns<'env> {
         let invalid = || "must be an object of typed arrays".to_owned();
         self.0.as_ref().ok_or_else(invalid)?.get_named_property::<Object>(kind).map_err(|_| invalid())
     }
+
+    /// A typed array field, borrowed for the rest of the call (JavaScript cannot run meanwhile).
+    fn typed<T: FromNapiValue + ValidateNapiValue>(
+        &self,
+        kind: &str,
+        field: &str,
+        expected: &str,
+    ) -> std::result::Result<T, String> {
+        self.kind(kind)?.get_named_property::<T>(field).map_err(|_| format!("must be a {expected}"))
+    }
 }
 
-impl ColumnSource for Columns<'_> {
+impl<'env> ColumnSource for Columns<'env> {
+    type F64s<'a>
+        = Float64ArraySlice<'env>
+    where
+        Self: 'a;
+    type U32s<'a>
+        = Uint32ArraySlice<'env>
+    where
+        Self: 'a;
+    type Bytes<'a>
+        = Uint8ArraySlice<'env>
+    where
+        Self: 'a;
+
     fn strings(&self) -> std::result::Result<Vec<String>, String> {
         let invalid = || "must be an array of strings".to_owned();
         self.0.as_ref().ok_or_else(invalid)?.get_named_property::<Vec<String>>("strings").map_err(|_| invalid())
     }
-    fn f64s(&self, kind: &str, field: &str) -> std::result::Result<Vec<f64>, String> {
-        let array = self.kind(kind)?.get_named_property::<Float64Array>(field);
-        array.map(|a| a.to_vec()).map_err(|_| "must be a Float64Array".to_owned())
+    fn f64s(&self, kind: &str, field: &str) -> std::result::Result<Float64ArraySlice<'env>, String> {
+        self.typed(kind, field, "Float64Array")
     }
-    fn u32s(&self, kind: &str, field: &str) -> std::result::Result<Vec<u32>, String> {
-        let array = self.kind(kind)?.get_named_property::<Uint32Array>(field);
-        array.map(|a| a.to_vec()).map_err(|_| "must be a Uint32Array".to_owned())
+    fn u32s(&self, kind: &str, field: &str) -> std::result::Result<Uint32ArraySlice<'env>, String> {
+        self.typed(kind, field, "Uint32Array")
     }
-    fn bytes(&self, kind: &str, field: &str) -> std::result::Result<Vec<u8>, String> {
-        let array = self.kind(kind)?.get_named_property::<Uint8Array>(field);
-        array.map(|a| a.to_vec()).map_err(|_| "must be a Uint8Array".to_owned())
+    fn bytes(&self, kind: &str, field: &str) -> std::result::Result<Uint8ArraySlice<'env>, String> {
+        self.typed(kind, field, "Uint8Array")
     }
 }
 

@@ -52,6 +52,10 @@ impl Columns {
 }
 
 impl ColumnSource for Columns {
+    type F64s<'a> = Vec<f64>;
+    type U32s<'a> = Vec<u32>;
+    type Bytes<'a> = Vec<u8>;
+
     fn strings(&self) -> Result<Vec<String>, String> {
         let invalid = || "must be an array of strings".to_owned();
         let value = js_sys::Reflect::get(&self.0, &JsValue::from_str("strings")).map_err(|_| invalid())?;

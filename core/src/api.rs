@@ -3,7 +3,7 @@
 //! identical everywhere: non-finite numbers in any argument first, then each argument in
 //! order (for events: field types, then duplicate ids).
 
-use crate::columns::{ColumnSource, EventColumns};
+use crate::columns::{ColumnSource, ReadColumns};
 use crate::environment::EnvironmentMatcher;
 use crate::error::{Error, Result};
 use crate::events::Events;
@@ -45,18 +45,20 @@ pub fn compute_scorecard(events_arg: &Value, period: &Value, options: &Value) ->
 
 /// `aggregateDailyColumns(columns, options?)`: [`aggregate_daily`] over events as columns.
 pub fn aggregate_daily_columns(columns: &impl ColumnSource, options: &Value) -> Result<Vec<DailyRow>> {
-    let columns = EventColumns::read(columns, "events", || check_finite(&[(options, "options")]))?;
+    let read = ReadColumns::read(columns, "events", || check_finite(&[(options, "options")]))?;
+    let checked = read.check("events")?;
     let options = Options::from_value(options, "options")?;
-    Ok(crate::rollup::aggregate_daily_columns(&columns, &options))
+    Ok(crate::rollup::aggregate_checked(&checked, &options))
 }
 
 /// `computeScorecardColumns(columns, period, options?)`: [`compute_scorecard`] over events as
 /// columns.
 pub fn compute_scorecard_columns(columns: &impl ColumnSource, period: &Value, options: &Value) -> Result<Scorecard> {
-    let columns = EventColumns::read(columns, "events", || check_finite(&[(period, "period"), (options, "options")]))?;
+    let read = ReadColumns::read(columns, "events", || check_finite(&[(period, "period"), (options, "options")]))?;
+    let checked = read.check("events")?;
     let period = Period::from_value(period, "period")?;
     let options = Options::from_value(options, "options")?;
-    Ok(crate::scorecard::compute_scorecard_columns(&columns, period, &options))
+    Ok(crate::scorecard::scorecard_checked(&checked, period, &options))
 }
 
 /// `scoreWhatIf(values, options?)`.

@@ -1,10 +1,9 @@
 //! The raw events the collector stores, one service's worth, and how they are read from a
 //! JavaScript document.
 
-use rustc_hash::FxHashSet;
-
 use crate::environment::normalize;
 use crate::error::{Error, Result};
+use crate::ids::first_repeated;
 use crate::time::instant_range;
 use crate::value::{Value, join};
 
@@ -92,18 +91,16 @@ impl Incident {
 impl Events {
     /// Fails with `DUPLICATE_ID` on the first id repeated within one kind, in input order.
     pub fn check_unique_ids(&self, path: &str) -> Result<()> {
-        fn check<'a>(ids: impl ExactSizeIterator<Item = &'a str>, path: String) -> Result<()> {
-            let mut seen = FxHashSet::with_capacity_and_hasher(ids.len(), Default::default());
-            for (i, id) in ids.enumerate() {
-                if !seen.insert(id) {
-                    return Err(Error::DuplicateId { field: format!("{path}[{i}].id"), id: id.to_owned() });
-                }
+        fn check<'a>(n: usize, id: impl Fn(usize) -> &'a str, path: String) -> Result<()> {
+            match first_repeated(n, |k| id(k).as_bytes()) {
+                Some(i) => Err(Error::DuplicateId { field: format!("{path}[{i}].id"), id: id(i).to_owned() }),
+                None => Ok(()),
             }
-            Ok(())
         }
-        check(self.deployments.iter().map(|d| d.id.as_str()), join(path, "deployments"))?;
-        check(self.changes.iter().map(|c| c.id.as_str()), join(path, "changes"))?;
-        check(self.incidents.iter().map(|i| i.id.as_str()), join(path, "incidents"))
+        let (d, c, i) = (&self.deployments, &self.changes, &self.incidents);
+        check(d.len(), |k| &d[k].id, join(path, "deployments"))?;
+        check(c.len(), |k| &c[k].id, join(path, "changes"))?;
+        check(i.len(), |k| &i[k].id, join(path, "incidents"))
     }
 
     /// Reads events from a JavaScript document (`{deployments, changes, incidents}`), checking

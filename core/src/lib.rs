@@ -8,6 +8,8 @@ mod columns;
 mod environment;
 mod error;
 mod events;
+mod ids;
+mod instants;
 mod options;
 mod records;
 mod rollup;

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::columns::EventColumns;
+use crate::columns::{CheckedColumns, ColumnSource, ReadColumns};
+use crate::error::Result;
 use crate::events::Events;
 use crate::options::Options;
 use crate::records::Records;
@@ -28,7 +29,7 @@ pub struct DailyRow {
     pub mttr_count: u32,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default, Clone)]
 struct DayTotals {
     deployments: u32,
     failures: u32,
@@ -45,32 +46,39 @@ pub fn aggregate_daily(events: &Events, options: &Options) -> Vec<DailyRow> {
     aggregate_records(&Records::from_events(events, &options.production))
 }
 
-/// [`aggregate_daily`] over events given as columns.
-pub fn aggregate_daily_columns(columns: &EventColumns, options: &Options) -> Vec<DailyRow> {
+/// [`aggregate_daily`] over events given as columns, which are checked first.
+pub fn aggregate_daily_columns(columns: &impl ColumnSource, options: &Options) -> Result<Vec<DailyRow>> {
+    let read = ReadColumns::read(columns, "events", || Ok(()))?;
+    Ok(aggregate_checked(&read.check("events")?, options))
+}
+
+pub(crate) fn aggregate_checked(columns: &CheckedColumns, options: &Options) -> Vec<DailyRow> {
     aggregate_records(&Records::from_columns(columns, &options.production))
 }
 
 fn aggregate_records(records: &Records) -> Vec<DailyRow> {
-    let timeline = Timeline::build(records, None);
-    let mut days: BTreeMap<Day, DayTotals> = BTreeMap::new();
+    let timeline = Timeline::build(records, None, None);
+    let deployed = timeline.deployments.iter().map(|d| d.created_at);
+    let ended = timeline.lead_times.iter().chain(&timeline.restore_times).map(|s| s.ended_at);
+    let mut days = DayTable::new(deployed.chain(ended).map(day_of));
     for d in &timeline.deployments {
-        let totals = days.entry(day_of(d.created_at)).or_default();
+        let totals = days.at(day_of(d.created_at));
         totals.deployments += 1;
         totals.failures += u32::from(d.failed);
         totals.rework += u32::from(d.rework);
     }
     for s in &timeline.lead_times {
-        let totals = days.entry(day_of(s.ended_at)).or_default();
+        let totals = days.at(day_of(s.ended_at));
         totals.lead_ms += i128::from(s.duration_ms);
         totals.lead_count += 1;
     }
     for s in &timeline.restore_times {
-        let totals = days.entry(day_of(s.ended_at)).or_default();
+        let totals = days.at(day_of(s.ended_at));
         totals.restore_ms += i128::from(s.duration_ms);
         totals.restore_count += 1;
     }
     let mean_seconds = |ms: i128, count: u32| (count > 0).then(|| div_round_half_away(ms, i128::from(count) * 1000));
-    days.into_iter()
+    days.into_sorted()
         .map(|(day, t)| DailyRow {
             date: format_day(day),
             deployment_count: t.deployments,
@@ -82,6 +90,47 @@ fn aggregate_records(records: &Records) -> Vec<DailyRow> {
             mttr_count: t.restore_count,
         })
         .collect()
+}
+
+/// The totals of each date that has events. Dates are usually a few hundred consecutive ones:
+/// then a slot per date, found by subtraction; when they spread far apart (a stray instant
+/// years away), a map.
+enum DayTable {
+    Dense { first: Day, totals: Vec<DayTotals> },
+    Sparse(BTreeMap<Day, DayTotals>),
+}
+
+impl DayTable {
+    /// A table for the dates of `days` (any order, repeats allowed).
+    fn new(days: impl Iterator<Item = Day> + Clone) -> DayTable {
+        let count = days.clone().count();
+        let (first, last) = days.fold((Day::MAX, Day::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+        match usize::try_from(last.saturating_sub(first)) {
+            // No more slots than twice the events, plus a year's.
+            Ok(span) if span <= 2 * count + 366 => {
+                DayTable::Dense { first, totals: vec![DayTotals::default(); span + 1] }
+            }
+            _ => DayTable::Sparse(BTreeMap::new()),
+        }
+    }
+
+    /// The totals of `day`, one of the dates the table was made for.
+    fn at(&mut self, day: Day) -> &mut DayTotals {
+        match self {
+            DayTable::Dense { first, totals } => &mut totals[(day - *first) as usize],
+            DayTable::Sparse(map) => map.entry(day).or_default(),
+        }
+    }
+
+    /// Dates with at least one event, ascending.
+    fn into_sorted(self) -> Box<dyn Iterator<Item = (Day, DayTotals)>> {
+        match self {
+            DayTable::Dense { first, totals } => Box::new(
+                (first..).zip(totals).filter(|(_, t)| t.deployments > 0 || t.lead_count > 0 || t.restore_count > 0),
+            ),
+            DayTable::Sparse(map) => Box::new(map.into_iter()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -128,5 +177,25 @@ mod tests {
         assert_eq!((r.lead_time_avg_seconds, r.lead_time_count), (Some(3), 2));
         assert_eq!((rows[1].mttr_avg_seconds, rows[1].mttr_count), (Some(2 * 86_400 - 2), 1));
         assert_eq!(rows[1].deployment_count, 0);
+    }
+
+    #[test]
+    fn dates_far_apart_are_rows_too() {
+        let deployment = |id: &str, day: i64| Deployment {
+            id: id.into(),
+            environment: "prod".into(),
+            state: "FAILURE".into(),
+            created_at: day * DAY_MS + 5,
+        };
+        // Two dates a million days apart, and one between: too far apart for a slot per date.
+        let days = [1_000_000, -3, 7];
+        let events = Events {
+            deployments: days.iter().enumerate().map(|(k, &day)| deployment(&format!("D{k}"), day)).collect(),
+            ..Events::default()
+        };
+        let rows = aggregate_daily(&events, &Options::default());
+        let dates: Vec<&str> = rows.iter().map(|r| r.date.as_str()).collect();
+        assert_eq!(dates, [format_day(-3), format_day(7), format_day(1_000_000)]);
+        assert!(rows.iter().all(|r| (r.deployment_count, r.deployment_failure_count) == (1, 1)));
     }
 }

@@ -2,14 +2,14 @@
 
 use serde::Serialize;
 
-use crate::columns::EventColumns;
+use crate::columns::{CheckedColumns, ColumnSource, ReadColumns};
 use crate::error::{Error, Result};
 use crate::events::Events;
 use crate::options::{Options, Statistic};
 use crate::records::Records;
 use crate::stats::summarize;
 use crate::tiers::{Metric, Tier, overall_score, overall_tier};
-use crate::time::{Day, HOUR_MS, MINUTE_MS, day_of, end_of_day, format_day, parse_day};
+use crate::time::{Day, HOUR_MS, MINUTE_MS, day_of, end_of_day, format_day, parse_day, start_of_day};
 use crate::timeline::Timeline;
 use crate::value::{Value, join};
 
@@ -176,15 +176,20 @@ pub fn compute_scorecard(events: &Events, period: Period, options: &Options) -> 
     scorecard_of(&Records::from_events(events, &options.production), period, options)
 }
 
-/// [`compute_scorecard`] over events given as columns.
-pub fn compute_scorecard_columns(columns: &EventColumns, period: Period, options: &Options) -> Scorecard {
+/// [`compute_scorecard`] over events given as columns, which are checked first.
+pub fn compute_scorecard_columns(columns: &impl ColumnSource, period: Period, options: &Options) -> Result<Scorecard> {
+    let read = ReadColumns::read(columns, "events", || Ok(()))?;
+    Ok(scorecard_checked(&read.check("events")?, period, options))
+}
+
+pub(crate) fn scorecard_checked(columns: &CheckedColumns, period: Period, options: &Options) -> Scorecard {
     scorecard_of(&Records::from_columns(columns, &options.production), period, options)
 }
 
 fn scorecard_of(records: &Records, period: Period, options: &Options) -> Scorecard {
-    let timeline = Timeline::build(records, Some(end_of_day(period.today)));
     let n = period.days as usize;
     let first_previous = period.first_day() - i64::from(period.days);
+    let timeline = Timeline::build(records, Some(start_of_day(first_previous)), Some(end_of_day(period.today)));
     // buckets[0..n] is the previous period, buckets[n..2n] the current one.
     let mut buckets = vec![DayBucket::default(); 2 * n];
     let index = |instant: i64| usize::try_from(day_of(instant) - first_previous).ok().filter(|&i| i < 2 * n);

@@ -19,6 +19,11 @@ pub fn day_of(instant_ms: i64) -> Day {
     instant_ms.div_euclid(DAY_MS)
 }
 
+/// The first millisecond of a date (00:00:00.000 UTC).
+pub(crate) fn start_of_day(day: Day) -> i64 {
+    day * DAY_MS
+}
+
 /// The last millisecond of a date (23:59:59.999 UTC).
 pub(crate) fn end_of_day(day: Day) -> i64 {
     day * DAY_MS + (DAY_MS - 1)
@@ -94,7 +99,7 @@ mod tests {
         assert_eq!(day_of(0), 0);
         assert_eq!(day_of(DAY_MS - 1), 0);
         assert_eq!(day_of(-1), -1);
-        assert_eq!(end_of_day(0), DAY_MS - 1);
+        assert_eq!((start_of_day(1), end_of_day(0)), (DAY_MS, DAY_MS - 1));
         let (min, max) = instant_range();
         assert!(min < -8_000_000_000_000_000 && max > 8_000_000_000_000_000);
         assert!(!format_day(day_of(min)).is_empty() && !format_day(day_of(max)).is_empty());

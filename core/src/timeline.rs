@@ -2,8 +2,11 @@
 //! rework, each change's lead time and each incident's restore time. The daily rollup and the
 //! scorecard both start from a [`Timeline`].
 
+use std::cmp::Ordering;
+
 use crate::events::Outcome;
-use crate::records::Records;
+use crate::instants::{SortedInstants, sort_by_instant};
+use crate::records::{Records, collect_sized};
 
 /// A completed production deployment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,81 +38,103 @@ pub(crate) struct Timeline {
 impl Timeline {
     /// Applies the rules to the events as of `as_of` (inclusive; `None` for all of them): a
     /// deployment or incident created later, or a change merged later, is left out, and an
-    /// incident closed later counts as open.
-    pub fn build(records: &Records, as_of: Option<i64>) -> Timeline {
+    /// incident closed later counts as open. With `from`, deployments created and lead times
+    /// ended before it may be left out too (a scorecard looks at a few weeks of a long
+    /// history); everything from `from` on is exactly as without it.
+    pub fn build(records: &Records, from: Option<i64>, as_of: Option<i64>) -> Timeline {
         let cut = as_of.unwrap_or(i64::MAX);
+        let deployments = &records.deployments;
+
+        // Deployments created before `from` are not counted from then on, and the live one an
+        // incident blames from then on is one of the later ones, if any. A change merged at or
+        // before the last success before `from` was deployed by then.
+        let earliest = from.unwrap_or(i64::MIN);
+        let last_success_before = from.and_then(|from| {
+            let before = deployments.iter().filter(|d| d.created_at < from && d.created_at <= cut);
+            before.filter(|d| d.outcome == Outcome::Success).map(|d| d.created_at).max()
+        });
 
         let mut has_production_deployment = false;
-        // (created_at, id, outcome); successes and failures only.
-        let mut completed: Vec<(i64, &[u8], Outcome)> = Vec::new();
-        for d in records.deployments.iter().filter(|d| d.created_at <= cut) {
+        // (created_at, index in the records, outcome) of successes and failures: small to sort,
+        // ids read only to break ties.
+        let mut unsorted: Vec<(i64, usize, Outcome)> = Vec::with_capacity(deployments.len());
+        for (k, d) in deployments.iter().enumerate().filter(|(_, d)| d.created_at <= cut) {
             has_production_deployment = true;
-            if d.outcome != Outcome::NotCompleted {
-                completed.push((d.created_at, d.id, d.outcome));
+            if d.outcome != Outcome::NotCompleted && d.created_at >= earliest {
+                unsorted.push((d.created_at, k, d.outcome));
             }
         }
         // Ascending (created_at, id): the live deployment at t is the last success with
         // created_at <= t, ties going to the greater id as byte strings.
-        completed.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        let success_index: Vec<usize> = (0..completed.len()).filter(|&i| completed[i].2 == Outcome::Success).collect();
+        let completed = sort_by_instant(unsorted, |c| c.0, |a, b| deployments[a.1].id.cmp(deployments[b.1].id));
+        let success_index: Vec<usize> =
+            collect_sized(completed.len(), (0..completed.len()).filter(|&i| completed[i].2 == Outcome::Success));
         let success_times: Vec<i64> = success_index.iter().map(|&i| completed[i].0).collect();
 
         // Incidents as of the cut: (created_at, closed_at if closed by then).
-        let incidents: Vec<(i64, Option<i64>)> = records
-            .incidents
-            .iter()
-            .filter(|i| i.created_at <= cut)
-            .map(|i| (i.created_at, i.closed_at.filter(|&c| c <= cut)))
-            .collect();
+        let incidents: Vec<(i64, Option<i64>)> = collect_sized(
+            records.incidents.len(),
+            records
+                .incidents
+                .iter()
+                .filter(|i| i.created_at <= cut)
+                .map(|i| (i.created_at, i.closed_at.filter(|&c| c <= cut))),
+        );
 
+        // An incident is open over [created_at, closed_at); a bad closed_at before created_at
+        // leaves it open for no time at all.
+        let opened = sort_by_instant(incidents.iter().map(|i| i.0).collect(), |&t| t, |_, _| Ordering::Equal);
+        let closed = incidents.iter().map(|&(o, c)| c.map_or(i64::MAX, |c| c.max(o))).collect();
+        let closed = sort_by_instant(closed, |&t| t, |_, _| Ordering::Equal);
+
+        // Each incident blames the success live when it was opened: the last one created at or
+        // before. Both lists are ascending, so one walk finds them all.
         let mut failed: Vec<bool> = completed.iter().map(|c| c.2 == Outcome::Failure).collect();
-        for &(opened_at, _) in &incidents {
-            let live = success_times.partition_point(|&t| t <= opened_at);
+        let mut live = 0;
+        for &opened_at in &opened {
+            live += success_times[live..].iter().take_while(|&&t| t <= opened_at).count();
             if live > 0 {
                 failed[success_index[live - 1]] = true;
             }
         }
 
-        // An incident is open over [created_at, closed_at); a bad closed_at before created_at
-        // leaves it open for no time at all.
-        let mut opened: Vec<i64> = incidents.iter().map(|i| i.0).collect();
-        let mut closed: Vec<i64> = incidents.iter().map(|&(o, c)| c.map_or(i64::MAX, |c| c.max(o))).collect();
-        opened.sort_unstable();
-        closed.sort_unstable();
-        let open_at = |t: i64| opened.partition_point(|&o| o <= t) > closed.partition_point(|&c| c <= t);
-
+        // A success is rework when more incidents were opened than closed at or before it:
+        // one walk over the ascending deployments, opening and closing times.
+        let (mut opened_by, mut closed_by) = (0, 0);
         let deployments = completed
             .iter()
             .zip(&failed)
-            .map(|(&(created_at, _, outcome), &failed)| CompletedDeployment {
-                created_at,
-                failed,
-                rework: outcome == Outcome::Success && open_at(created_at),
+            .map(|(&(created_at, _, outcome), &failed)| {
+                opened_by += opened[opened_by..].iter().take_while(|&&o| o <= created_at).count();
+                closed_by += closed[closed_by..].iter().take_while(|&&c| c <= created_at).count();
+                CompletedDeployment { created_at, failed, rework: outcome == Outcome::Success && opened_by > closed_by }
             })
             .collect();
 
-        let lead_times = records
-            .changes
-            .iter()
-            .filter(|c| c.merged_at <= cut)
-            .filter_map(|c| {
-                let ended_at = if has_production_deployment {
-                    let first = success_times.partition_point(|&t| t < c.merged_at);
-                    *success_times.get(first)?
-                } else {
-                    c.merged_at
-                };
-                Some(Sample { ended_at, duration_ms: (ended_at - c.started_at).max(0) })
-            })
-            .collect();
+        let successes = SortedInstants::new(&success_times);
+        let lead_times = collect_sized(
+            records.changes.len(),
+            records
+                .changes
+                .iter()
+                .filter(|c| c.merged_at <= cut && last_success_before.is_none_or(|t| c.merged_at > t))
+                .filter_map(|c| {
+                    let ended_at = if has_production_deployment {
+                        *success_times.get(successes.first_at_or_after(c.merged_at))?
+                    } else {
+                        c.merged_at
+                    };
+                    Some(Sample { ended_at, duration_ms: (ended_at - c.started_at).max(0) })
+                }),
+        );
 
-        let restore_times = incidents
-            .iter()
-            .filter_map(|&(opened_at, closed_at)| {
+        let restore_times = collect_sized(
+            incidents.len(),
+            incidents.iter().filter_map(|&(opened_at, closed_at)| {
                 let closed_at = closed_at?;
                 Some(Sample { ended_at: closed_at, duration_ms: (closed_at - opened_at).max(0) })
-            })
-            .collect();
+            }),
+        );
 
         Timeline { has_production_deployment, deployments, lead_times, restore_times }
     }
@@ -122,7 +147,7 @@ mod tests {
     use crate::events::{Change, Deployment, Events, Incident};
 
     fn build(events: &Events, as_of: Option<i64>) -> Timeline {
-        Timeline::build(&Records::from_events(events, &EnvironmentMatcher::default()), as_of)
+        Timeline::build(&Records::from_events(events, &EnvironmentMatcher::default()), None, as_of)
     }
 
     fn dep(id: &str, env: &str, state: &str, at: i64) -> Deployment {
@@ -190,5 +215,50 @@ mod tests {
         assert_eq!(t.deployments.len(), 1);
         assert!(t.restore_times.is_empty());
         assert!(t.deployments[0].rework);
+    }
+
+    proptest::proptest! {
+        /// Leaving out what ends before `from` changes nothing from `from` on.
+        #[test]
+        fn a_timeline_from_an_instant_is_the_full_one_from_there(
+            deployments in proptest::collection::vec((0..4u8, 0..3u8, 0..40i64), 0..30),
+            changes in proptest::collection::vec((0..40i64, 0..10i64), 0..20),
+            incidents in proptest::collection::vec((0..40i64, proptest::option::of(0..10i64)), 0..10),
+            from in 0..45i64,
+            as_of in proptest::option::of(0..45i64),
+        ) {
+            const STATES: [&str; 3] = ["SUCCESS", "FAILURE", "PENDING"];
+            let events = Events {
+                deployments: deployments
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(id, state, at))| dep(&format!("{id}{k}"), "prod", STATES[state as usize], at))
+                    .collect(),
+                changes: changes
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(merged, wait))| Change {
+                        id: format!("C{k}"),
+                        created_at: merged - wait,
+                        first_commit_at: None,
+                        merged_at: merged,
+                    })
+                    .collect(),
+                incidents: incidents
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(at, open_for))| inc(&format!("I{k}"), at, open_for.map(|d| at + d)))
+                    .collect(),
+            };
+            let records = Records::from_events(&events, &EnvironmentMatcher::default());
+            let full = Timeline::build(&records, None, as_of);
+            let part = Timeline::build(&records, Some(from), as_of);
+            let deployed_from = |t: &Timeline| t.deployments.iter().filter(|d| d.created_at >= from).copied().collect::<Vec<_>>();
+            let ended_from = |samples: &[Sample]| samples.iter().filter(|s| s.ended_at >= from).copied().collect::<Vec<_>>();
+            proptest::prop_assert_eq!(full.has_production_deployment, part.has_production_deployment);
+            proptest::prop_assert_eq!(deployed_from(&full), deployed_from(&part));
+            proptest::prop_assert_eq!(ended_from(&full.lead_times), ended_from(&part.lead_times));
+            proptest::prop_assert_eq!(ended_from(&full.restore_times), ended_from(&part.restore_times));
+        }
     }
 }

@@ -19,10 +19,10 @@ proptest! {
     fn columns_and_objects_agree(s in scenario()) {
         let columns = EventColumns::from(&s.events);
         let options = s.config.options();
-        prop_assert_eq!(aggregate_daily_columns(&columns, &options), aggregate_daily(&s.events, &options));
+        prop_assert_eq!(aggregate_daily_columns(&columns, &options).unwrap(), aggregate_daily(&s.events, &options));
         let period = Period::new(s.today, s.days).unwrap();
         // Scorecard equality is exact (PartialEq on f64): the same numbers to the bit.
-        prop_assert_eq!(compute_scorecard_columns(&columns, period, &options), compute_scorecard(&s.events, period, &options));
+        prop_assert_eq!(compute_scorecard_columns(&columns, period, &options).unwrap(), compute_scorecard(&s.events, period, &options));
     }
 }
 
@@ -82,6 +82,10 @@ impl Source {
 }
 
 impl ColumnSource for Source {
+    type F64s<'a> = Vec<f64>;
+    type U32s<'a> = Vec<u32>;
+    type Bytes<'a> = Vec<u8>;
+
     fn strings(&self) -> Result<Vec<String>, String> {
         Ok(self.strings.clone())
     }
@@ -148,6 +152,12 @@ fn bad_columns_are_named() {
         (Source::valid().set_bytes("deployments", b"D1D2x"), "INVALID_INPUT", "events.deployments.ids"),
         (
             Source::valid().set_bytes("deployments", &[b'D', 0xff, b'D', b'2']),
+            "INVALID_INPUT",
+            "events.deployments.ids[0]",
+        ),
+        // Valid UTF-8 as a whole, but the first id ends inside a character.
+        (
+            Source::valid().set_bytes("deployments", "Dé2".as_bytes()).set_u32("deployments", "idEnd", vec![2, 4]),
             "INVALID_INPUT",
             "events.deployments.ids[0]",
         ),
