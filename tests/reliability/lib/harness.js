@@ -371,22 +371,6 @@ async function taskRow(database) {
   });
 }
 
-/**
- * What Backstage's scheduler janitor does once a run's lock has expired (`timeout` after it was
- * claimed): frees the collection task. Returns the row as it was.
- */
-async function expireTaskLock(database) {
-  return withClient(database, async client => {
-    const { rows } = await client.query(`select * from ${TASKS_TABLE} where id = $1`, [TASK_ID]);
-    await client.query(
-      `update ${TASKS_TABLE} set current_run_ticket = null, current_run_started_at = null,
-         current_run_expires_at = null, last_run_ended_at = now() where id = $1`,
-      [TASK_ID],
-    );
-    return rows[0];
-  });
-}
-
 // ---- backends ---------------------------------------------------------------------------------------
 
 const running = new Set();
@@ -628,7 +612,6 @@ module.exports = {
   dbPrefix,
   dropDatabases,
   dumpDatabase,
-  expireTaskLock,
   fatal,
   freePort,
   pgDatabaseConfig,

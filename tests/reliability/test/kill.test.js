@@ -10,6 +10,10 @@ const { setTimeout: sleep } = require('node:timers/promises');
 const h = require('../lib/harness');
 
 const SEED = process.env.RELIABILITY_SEED || 'kill-1';
+// The task timeout: also how long a killed run's lock stays held. A collection resumes within it
+// plus the scheduler janitor's minute, plus start-up and polling.
+const RUN_TIMEOUT = { seconds: 30 };
+const RESUME_MS = 30_000 + 60_000 + 30_000;
 
 let gh;
 let dir;
@@ -38,6 +42,7 @@ async function startBackend(name) {
       catalogFile: h.writeCatalog(dir, gh.org, gh.repositories),
       githubUrl: gh.url,
       githubToken: gh.token,
+      extra: { doraMetrics: { collection: { timeout: RUN_TIMEOUT } } },
     }),
   });
 }
@@ -51,7 +56,7 @@ function runStarted(before, timeoutMs) {
   });
 }
 
-test('SIGKILL at random points of a collection, then a clean run: rows equal an uninterrupted run', { timeout: 480_000 }, async t => {
+test('SIGKILL at random points of a collection, then a clean run: rows equal an uninterrupted run', { timeout: 900_000 }, async t => {
   const base = await h.baseline(gh, dir);
   const services = gh.repositories.length;
   const random = h.prng(SEED);
@@ -62,7 +67,7 @@ test('SIGKILL at random points of a collection, then a clean run: rows equal an 
     { how: 'after a random delay', delayMs: Math.floor(random() * base.durationMs) },
     { how: 'during the commits, after a random delay', delayMs: Math.floor(random() * 400) },
   ];
-  let restartCollected;
+  const resumed = [];
 
   for (const [i, kill] of kills.entries()) {
     const before = gh.proxy.requests().length;
@@ -70,20 +75,12 @@ test('SIGKILL at random points of a collection, then a clean run: rows equal an 
     await h.waitForCatalog(backend, services);
     const triggered = h.syncAndWait(backend, services, { timeoutMs: 600_000 }).catch(() => {});
 
-    if (i === 1) {
-      // The backend killed before held the global task's lock; nothing releases it but the
-      // scheduler's janitor, once the task's timeout has passed.
-      restartCollected = await runStarted(before, 35_000).then(
-        () => true,
-        () => false,
-      );
-    }
-    if (i > 0 && gh.proxy.requests().length === before) {
-      const row = await h.expireTaskLock(db);
-      t.diagnostic(`cycle ${i + 1}: freed the lock left by the killed run (expires ${row?.current_run_expires_at?.toISOString?.()})`);
-    }
-    await runStarted(before, 120_000);
+    // After the first kill, the killed run still holds the global task's lock: the scheduler
+    // frees it once the run's timeout has passed (its janitor looks every minute).
+    const waitingSince = Date.now();
+    await runStarted(before, RESUME_MS);
     const runStart = Date.now();
+    if (i > 0) resumed.push(runStart - waitingSince);
 
     if (kill.k !== undefined) {
       await h.waitFor(() => gh.proxy.requests().length >= before + kill.k, { timeoutMs: 120_000, intervalMs: 10, what: `${kill.k} requests` });
@@ -112,20 +109,12 @@ test('SIGKILL at random points of a collection, then a clean run: rows equal an 
     );
   }
 
-  await t.test(
-    'a backend restarted after a crash starts collecting within 35 s',
-    {
-      todo:
-        'plugin.ts schedules the task with timeout {hours: 1}: the killed run keeps the global lock for an hour, POST /sync answers 202 but nothing runs',
-    },
-    () => assert.ok(restartCollected, 'no collection run started within 35 s of the restart (the killed run still holds the task lock)'),
-  );
+  t.diagnostic(`collection resumed ${resumed.map(ms => `${ms} ms`).join(' and ')} after the restarted backends were ready`);
 
-  // The final, clean run: as if the task's timeout had passed.
-  await h.expireTaskLock(db);
+  // The final, clean run, without help: no lock is freed by hand.
   const backend = await startBackend('final');
   await h.waitForCatalog(backend, services);
-  const run = await h.syncAndWait(backend, services, { timeoutMs: 180_000 });
+  const run = await h.syncAndWait(backend, services, { timeoutMs: RESUME_MS + 120_000 });
   assert.equal(run.failed, 0, `the final run failed for ${run.failed} services (log ${backend.logFile})`);
   const after = await h.snapshot(db);
   assert.deepEqual(h.counts(after), h.counts(base.snapshot));
