@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the DORA metrics backend plugin (`@internal/plugin-dora-metrics-backend`). */
   doraMetrics: {
@@ -40,6 +42,14 @@ export interface Config {
        * @default 30
        */
       intervalMinutes?: number;
+      /**
+       * The longest a collection run may take (a Backstage duration: `{ minutes: 15 }`, `15m`
+       * or `PT15M`; 10 seconds to 24 hours). A longer run is stopped, keeping what it stored;
+       * the next run goes on from there. After a crash, or a database outage in the middle of a
+       * run, collection resumes within this time plus a minute.
+       * @default { minutes: 15 }
+       */
+      timeout?: HumanDuration | string;
       /**
        * How many days of history the first collection of a repository fetches, 1 to 3650.
        * @default 30

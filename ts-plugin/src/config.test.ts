@@ -17,6 +17,7 @@ describe('readDoraMetricsConfig', () => {
       stagingEnvironments: ['stg', 'stage', 'staging'],
       failureIssueLabel: 'bug',
       intervalMinutes: 30,
+      runTimeout: { minutes: 15 },
       initialDays: 30,
       selection: {
         organizations: ['acme'],
@@ -42,6 +43,7 @@ describe('readDoraMetricsConfig', () => {
         labels: { failureIssue: 'incident' },
         collection: {
           intervalMinutes: '15',
+          timeout: '45s',
           initialDays: 90,
           includeServices: ['pay-*'],
           excludeServices: ['component:default/legacy'],
@@ -66,6 +68,7 @@ describe('readDoraMetricsConfig', () => {
       stagingEnvironments: ['qa'],
       failureIssueLabel: 'incident',
       intervalMinutes: 15,
+      runTimeout: { seconds: 45 },
       initialDays: 90,
       selection: {
         organizations: ['acme', 'Other'],
@@ -86,6 +89,28 @@ describe('readDoraMetricsConfig', () => {
         mttr: 60,
       },
     });
+  });
+
+  it.each([
+    [{ minutes: 5 }, { minutes: 5 }],
+    ['PT30S', { seconds: 30 }],
+    ['2 hours', { hours: 2 }],
+  ])('reads collection.timeout %j', (timeout, expected) => {
+    expect(
+      read({ ...minimal, collection: { timeout } }).runTimeout,
+    ).toEqual(expected);
+  });
+
+  it.each([
+    [{ seconds: 5 }, 'from 10 seconds to 24 hours'],
+    ['25h', 'from 10 seconds to 24 hours'],
+    ['soon', 'doraMetrics.collection.timeout'],
+    [{ fortnights: 1 }, 'doraMetrics.collection.timeout'],
+    [-60, 'doraMetrics.collection.timeout'],
+  ])('rejects collection.timeout %j', (timeout, message) => {
+    expect(() => read({ ...minimal, collection: { timeout } })).toThrow(
+      message,
+    );
   });
 
   it('accepts custom tiers', () => {

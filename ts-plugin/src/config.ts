@@ -1,5 +1,6 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { z } from 'zod';
 import {
   doraCore,
@@ -19,6 +20,11 @@ export type DoraMetricsConfig = {
   stagingEnvironments: string[];
   failureIssueLabel: string;
   intervalMinutes: number;
+  /**
+   * The longest a collection run may hold the scheduler's lock: the run is aborted then, and
+   * the lock of a run that died (a killed process, a lost database) is freed then.
+   */
+  runTimeout: HumanDuration;
   initialDays: number;
   /** What the core's selectServices takes. */
   selection: SelectionConfig;
@@ -34,6 +40,10 @@ export const KEY_METRICS: readonly KeyMetric[] = [
   'changeFailureRate',
   'mttr',
 ];
+
+const RUN_TIMEOUT_KEY = 'doraMetrics.collection.timeout';
+const DEFAULT_RUN_TIMEOUT: HumanDuration = { minutes: 15 };
+const RUN_TIMEOUT_RANGE_MS = [10_000, 86_400_000];
 
 /** A number that may also arrive as a numeric string (environment substitution). */
 const numeric = (schema: z.ZodNumber) =>
@@ -87,6 +97,30 @@ function invalid(key: string, message: string): Error {
   return new Error(
     `Invalid configuration of the DORA metrics plugin: ${fullKey} ${message}`,
   );
+}
+
+/** `collection.timeout`: a Backstage duration from 10 seconds to 24 hours. */
+function readRunTimeout(config: Config): HumanDuration {
+  if (!config.has(RUN_TIMEOUT_KEY)) {
+    return DEFAULT_RUN_TIMEOUT;
+  }
+  let timeout: HumanDuration;
+  try {
+    timeout = readDurationFromConfig(config, { key: RUN_TIMEOUT_KEY });
+  } catch (error) {
+    throw invalid(
+      'collection.timeout',
+      `is invalid: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const ms = durationToMilliseconds(timeout);
+  if (!(ms >= RUN_TIMEOUT_RANGE_MS[0] && ms <= RUN_TIMEOUT_RANGE_MS[1])) {
+    throw invalid(
+      'collection.timeout',
+      'is invalid: must be from 10 seconds to 24 hours',
+    );
+  }
+  return timeout;
 }
 
 function rethrowCoreError(error: unknown): never {
@@ -160,6 +194,7 @@ export function readDoraMetricsConfig(config: Config): DoraMetricsConfig {
     stagingEnvironments: raw.environments.staging,
     failureIssueLabel: raw.labels.failureIssue,
     intervalMinutes: raw.collection.intervalMinutes,
+    runTimeout: readRunTimeout(config),
     initialDays: raw.collection.initialDays,
     selection,
     coreOptions,

@@ -206,6 +206,29 @@ describe('doraMetricsPlugin', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.name).toBe('NotFoundError');
 
+    // Paths and methods the plugin does not serve are JSON 404s too ...
+    for (const [method, path] of [
+      ['get', '/api/dora/'],
+      ['get', '/api/dora/nothing-here'],
+      ['get', '/api/dora/scorecard/'],
+      ['get', '/api/dora/sync'],
+      ['put', '/api/dora/targets/payments'],
+    ] as const) {
+      const res = await request(server)[method](path);
+      expect([method, path, res.status, res.body?.error?.name]).toEqual([
+        method,
+        path,
+        404,
+        'NotFoundError',
+      ]);
+    }
+    // ... while the backend's own routes under the plugin's path still reach their handler
+    // (which, with the test backend's mock auth, has no keys to list: a 500, not our 404).
+    const jwks = await request(server).get(
+      '/api/dora/.backstage/auth/v1/jwks.json',
+    );
+    expect(jwks.status).not.toBe(404);
+
     await server.close();
   });
 
@@ -227,6 +250,8 @@ describe('doraMetricsPlugin', () => {
         // Global: one backend instance at a time runs it (the scheduler's lock).
         scope: 'global',
         frequency: { minutes: 15 },
+        // A dead run's lock is freed after this (the default), not after hours.
+        timeout: { minutes: 15 },
         initialDelay: { seconds: 15 },
       }),
     );

@@ -74,7 +74,9 @@ export const doraMetricsPlugin = createBackendPlugin({
           id: COLLECTION_TASK_ID,
           scope: 'global',
           frequency: { minutes: doraConfig.intervalMinutes },
-          timeout: { hours: 1 },
+          // Also how long the lock of a run that died stays held: kept short, since a run
+          // cut short keeps what it stored and the next run goes on from there.
+          timeout: doraConfig.runTimeout,
           initialDelay: { seconds: 15 },
           fn: async signal => {
             await collector.runWithRetries({

@@ -5,7 +5,12 @@ import {
   PermissionsService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { InputError, isError, NotAllowedError } from '@backstage/errors';
+import {
+  InputError,
+  isError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -264,6 +269,12 @@ export async function createRouter(
       }`,
     );
     res.status(202).json({ status: 'accepted' });
+  });
+
+  // Any other method or path under /api/dora: a JSON 404 like every other error, rather than
+  // Express's empty one. (The httpRouter's own /.backstage routes come before this router.)
+  router.use((req: Request) => {
+    throw new NotFoundError(`No route for ${req.method} ${req.path}`);
   });
 
   return router;
