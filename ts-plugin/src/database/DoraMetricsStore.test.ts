@@ -1,6 +1,7 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { DoraMetricsStore } from './DoraMetricsStore';
+import { doraCore } from '../core';
+import { DoraMetricsStore, emptyEventColumns } from './DoraMetricsStore';
 
 jest.setTimeout(120_000);
 
@@ -10,6 +11,8 @@ const SERVICE = 'component:default/payments';
 const OTHER = 'component:default/search';
 
 const at = (iso: string) => Date.parse(iso);
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const NO_STRING = 0xffffffff;
 
 async function createStore(databaseId: TestDatabaseId, skip = false) {
   const knex = await databases.init(databaseId);
@@ -454,6 +457,231 @@ describe.each(databases.eachSupportedId())(
       expect(some.deployments).toEqual([]);
       expect(some.changes).toEqual([]);
       expect(some.incidents).toHaveLength(2);
+    });
+
+    describe('columnar reads', () => {
+      const QUIET = 'component:default/quiet';
+
+      beforeEach(async () => {
+        await store.recordServices([
+          {
+            entityRef: SERVICE,
+            host: 'github.com',
+            repository: 'acme/payments',
+          },
+          { entityRef: OTHER, host: 'github.com', repository: 'acme/search' },
+          { entityRef: QUIET, host: 'github.com', repository: 'acme/quiet' },
+        ]);
+        await store.upsertEvents(SERVICE, {
+          deployments: [
+            {
+              id: 'D-c-é',
+              environment: 'production',
+              state: 'SUCCESS',
+              sha: 'c',
+              createdAt: at('2026-11-02T10:00:00Z'),
+            },
+            {
+              id: 'D-b',
+              environment: 'prod',
+              state: 'FAILURE',
+              sha: 'b',
+              createdAt: at('2026-11-01T10:00:00Z'),
+            },
+            {
+              id: 'D-a',
+              environment: 'prod',
+              state: 'SUCCESS',
+              sha: null,
+              createdAt: at('2026-11-03T10:00:00Z'),
+            },
+          ],
+          changes: [
+            {
+              id: 'C-2',
+              createdAt: at('2026-11-01T08:00:00Z'),
+              firstCommitAt: at('2026-10-30T08:00:00Z'),
+              mergedAt: at('2026-11-02T09:00:00Z'),
+            },
+            {
+              id: 'C-1-😀',
+              createdAt: at('2026-10-31T08:00:00Z'),
+              firstCommitAt: null,
+              mergedAt: at('2026-11-01T09:00:00Z'),
+            },
+          ],
+          incidents: [
+            {
+              id: 'I-3',
+              createdAt: at('2026-11-03T12:00:00Z'),
+              closedAt: at('2026-11-04T00:00:00Z'),
+              stateReason: 'NOT_PLANNED',
+            },
+            {
+              id: 'I-1-日本',
+              createdAt: at('2026-11-01T12:00:00Z'),
+              closedAt: at('2026-11-01T13:30:00Z'),
+              stateReason: 'COMPLETED',
+            },
+            {
+              id: 'I-2',
+              createdAt: at('2026-11-02T12:00:00Z'),
+              closedAt: null,
+              stateReason: null,
+            },
+          ],
+        });
+        await store.upsertEvents(OTHER, {
+          changes: [
+            {
+              id: 'C-x',
+              createdAt: at('2026-11-05T08:00:00Z'),
+              firstCommitAt: null,
+              mergedAt: at('2026-11-05T09:00:00Z'),
+            },
+          ],
+        });
+      });
+
+      // In key order (node id), whatever the times; one dictionary of the service's
+      // environments, states and state reasons, in order of first use.
+      // (The ids order alike in any collation: they differ first in an ASCII letter or digit.)
+      const serviceColumns = {
+        strings: [
+          'prod',
+          'SUCCESS',
+          'FAILURE',
+          'production',
+          'COMPLETED',
+          'NOT_PLANNED',
+        ],
+        deployments: {
+          ids: utf8('D-aD-bD-c-é'),
+          idEnd: new Uint32Array([3, 6, 12]),
+          environment: new Uint32Array([0, 0, 3]),
+          state: new Uint32Array([1, 2, 1]),
+          createdAt: new Float64Array([
+            at('2026-11-03T10:00:00Z'),
+            at('2026-11-01T10:00:00Z'),
+            at('2026-11-02T10:00:00Z'),
+          ]),
+        },
+        changes: {
+          ids: utf8('C-1-😀C-2'),
+          idEnd: new Uint32Array([8, 11]),
+          createdAt: new Float64Array([
+            at('2026-10-31T08:00:00Z'),
+            at('2026-11-01T08:00:00Z'),
+          ]),
+          firstCommitAt: new Float64Array([NaN, at('2026-10-30T08:00:00Z')]),
+          mergedAt: new Float64Array([
+            at('2026-11-01T09:00:00Z'),
+            at('2026-11-02T09:00:00Z'),
+          ]),
+        },
+        incidents: {
+          ids: utf8('I-1-日本I-2I-3'),
+          idEnd: new Uint32Array([10, 13, 16]),
+          createdAt: new Float64Array([
+            at('2026-11-01T12:00:00Z'),
+            at('2026-11-02T12:00:00Z'),
+            at('2026-11-03T12:00:00Z'),
+          ]),
+          closedAt: new Float64Array([
+            at('2026-11-01T13:30:00Z'),
+            NaN,
+            at('2026-11-04T00:00:00Z'),
+          ]),
+          stateReason: new Uint32Array([4, NO_STRING, 5]),
+        },
+      };
+      const otherColumns = {
+        strings: [],
+        deployments: {
+          ids: new Uint8Array(),
+          idEnd: new Uint32Array(),
+          environment: new Uint32Array(),
+          state: new Uint32Array(),
+          createdAt: new Float64Array(),
+        },
+        changes: {
+          ids: utf8('C-x'),
+          idEnd: new Uint32Array([3]),
+          createdAt: new Float64Array([at('2026-11-05T08:00:00Z')]),
+          firstCommitAt: new Float64Array([NaN]),
+          mergedAt: new Float64Array([at('2026-11-05T09:00:00Z')]),
+        },
+        incidents: {
+          ids: new Uint8Array(),
+          idEnd: new Uint32Array(),
+          createdAt: new Float64Array(),
+          closedAt: new Float64Array(),
+          stateReason: new Uint32Array(),
+        },
+      };
+      const noColumns = {
+        ...otherColumns,
+        changes: {
+          ids: new Uint8Array(),
+          idEnd: new Uint32Array(),
+          createdAt: new Float64Array(),
+          firstCommitAt: new Float64Array(),
+          mergedAt: new Float64Array(),
+        },
+      };
+
+      it("reads one service's events as the core's columns", async () => {
+        expect(await store.readEventColumns(SERVICE)).toEqual(serviceColumns);
+        expect(await store.readEventColumns(OTHER)).toEqual(otherColumns);
+        expect(await store.readEventColumns(QUIET)).toEqual(noColumns);
+        expect(emptyEventColumns()).toEqual(noColumns);
+      });
+
+      it('reads the columns of every service with events, or of some', async () => {
+        const all = await store.readEventColumnsByService();
+        expect([...all.keys()].sort()).toEqual([SERVICE, OTHER]);
+        expect(all.get(SERVICE)).toEqual(serviceColumns);
+        expect(all.get(OTHER)).toEqual(otherColumns);
+
+        const some = await store.readEventColumnsByService([QUIET, SERVICE]);
+        expect([...some.keys()]).toEqual([SERVICE]);
+        expect(some.get(SERVICE)).toEqual(serviceColumns);
+        expect(await store.readEventColumnsByService([])).toEqual(new Map());
+      });
+
+      it('gives the core the same scorecard and rollup as the events as objects', async () => {
+        const core = doraCore();
+        const options = { statistic: 'mean' as const };
+        for (const ref of [SERVICE, OTHER, QUIET]) {
+          const events = await store.readEvents(ref);
+          const columns = await store.readEventColumns(ref);
+          for (const days of [1, 7, 30]) {
+            const period = { today: '2026-11-05', days };
+            expect([
+              ref,
+              days,
+              core.computeScorecardColumns(columns, period, options),
+            ]).toEqual([
+              ref,
+              days,
+              core.computeScorecard(events, period, options),
+            ]);
+          }
+          expect(core.aggregateDailyColumns(columns)).toEqual(
+            core.aggregateDaily(events),
+          );
+        }
+      });
+
+      it('lists the own targets of every service that has some', async () => {
+        expect(await store.listTargets()).toEqual(new Map());
+        await store.setTargets(SERVICE, { leadTime: 12.5, mttr: 30 });
+        await store.setTargets(QUIET, { changeFailureRate: 0 });
+        expect(Object.fromEntries(await store.listTargets())).toEqual({
+          [SERVICE]: { leadTime: 12.5, mttr: 30 },
+          [QUIET]: { changeFailureRate: 0 },
+        });
+      });
     });
 
     it('knows a service from its sync state or its events', async () => {

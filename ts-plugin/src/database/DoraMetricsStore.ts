@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
+import type { EventColumns } from '@internal/dora-metrics-core';
 import fs from 'node:fs';
 import { Knex } from 'knex';
 import {
@@ -85,6 +86,17 @@ type IncidentRow = {
   state_reason: string | null;
 };
 
+/** The columns the core needs of each kind, as selected for columnar reads. */
+type DeploymentColumnRow = Omit<DeploymentRow, 'sha'>;
+type EventRows = {
+  deployments: DeploymentColumnRow[];
+  changes: ChangeRow[];
+  incidents: IncidentRow[];
+};
+
+/** `stateReason` of an incident without one, in columns (the core's NO_STRING). */
+const NO_STRING = 0xffffffff;
+
 const PACKAGE_NAME = '@internal/plugin-dora-metrics-backend';
 
 /**
@@ -109,6 +121,8 @@ const EVENT_TABLES = ['dora_deployments', 'dora_changes', 'dora_incidents'];
 
 // Rows per insert: SQLite caps the number of bound variables per statement.
 const CHUNK_SIZE = 100;
+// Entity refs per `where entity_ref in (...)` of a columnar read of some services.
+const REFS_PER_QUERY = 500;
 
 /** pg returns bigint as a string; SQLite as a number. */
 function toNumber(value: unknown): number {
@@ -290,6 +304,68 @@ export class DoraMetricsStore {
     };
   }
 
+  /**
+   * A service's events as the core's columns (`EventColumns`): three queries, each selecting
+   * only what the core reads, packed straight into typed arrays. Events are in key order (the
+   * core's results do not depend on the order of events).
+   */
+  async readEventColumns(entityRef: string): Promise<EventColumns> {
+    const rows = await this.readEventRows(q =>
+      q.where({ entity_ref: entityRef }),
+    );
+    return packServices(rows).get(entityRef) ?? emptyEventColumns();
+  }
+
+  /**
+   * The events of many services as the core's columns, by entity ref: of every service with
+   * events (one query per kind), or of the given services only. A service without events has
+   * no entry.
+   */
+  async readEventColumnsByService(
+    entityRefs?: string[],
+  ): Promise<Map<string, EventColumns>> {
+    if (entityRefs === undefined) {
+      return packServices(await this.readEventRows(q => q));
+    }
+    const found = new Map<string, EventColumns>();
+    for (let i = 0; i < entityRefs.length; i += REFS_PER_QUERY) {
+      const refs = entityRefs.slice(i, i + REFS_PER_QUERY);
+      const rows = await this.readEventRows(q => q.whereIn('entity_ref', refs));
+      for (const [ref, columns] of packServices(rows)) {
+        found.set(ref, columns);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Event rows of the selected services in key order (entity ref, node id): the primary key's
+   * order, which the database reads without sorting.
+   */
+  private async readEventRows(
+    select: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+  ): Promise<EventRows> {
+    const keyOrder = [{ column: 'entity_ref' }, { column: 'id' }];
+    const [deployments, changes, incidents] = await Promise.all([
+      select(this.db('dora_deployments'))
+        .select('entity_ref', 'id', 'environment', 'state', 'created_at')
+        .orderBy(keyOrder),
+      select(this.db('dora_changes'))
+        .select(
+          'entity_ref',
+          'id',
+          'created_at',
+          'first_commit_at',
+          'merged_at',
+        )
+        .orderBy(keyOrder),
+      select(this.db('dora_incidents'))
+        .select('entity_ref', 'id', 'created_at', 'closed_at', 'state_reason')
+        .orderBy(keyOrder),
+    ]);
+    return { deployments, changes, incidents };
+  }
+
   /** Whether the store knows the service: it was discovered, or has events. */
   async hasService(entityRef: string): Promise<boolean> {
     for (const table of [
@@ -355,13 +431,13 @@ export class DoraMetricsStore {
     const row = await this.db('dora_targets')
       .where({ entity_ref: entityRef })
       .first();
-    const targets: Partial<Targets> = {};
-    for (const [key, column] of Object.entries(TARGET_COLUMNS)) {
-      if (row && row[column] !== null && row[column] !== undefined) {
-        targets[key as KeyMetric] = toNumber(row[column]);
-      }
-    }
-    return targets;
+    return row ? toTargets(row) : {};
+  }
+
+  /** The own targets of every service that has set some, by entity ref. */
+  async listTargets(): Promise<Map<string, Partial<Targets>>> {
+    const rows = await this.db('dora_targets');
+    return new Map(rows.map(row => [row.entity_ref, toTargets(row)]));
   }
 
   /** Sets some of the service's own targets; the others keep their values. */
@@ -463,6 +539,171 @@ export class DoraMetricsStore {
       .where({ entity_ref: entityRef })
       .update(syncStateValues(this.db, update));
   }
+}
+
+function toTargets(row: Record<string, unknown>): Partial<Targets> {
+  const targets: Partial<Targets> = {};
+  for (const [key, column] of Object.entries(TARGET_COLUMNS)) {
+    if (row[column] !== null && row[column] !== undefined) {
+      targets[key as KeyMetric] = toNumber(row[column]);
+    }
+  }
+  return targets;
+}
+
+/** Where each service's rows are in a list ordered by entity ref: [start, end) by ref. */
+function runsByService(
+  rows: { entity_ref: string }[],
+): Map<string, [number, number]> {
+  const runs = new Map<string, [number, number]>();
+  let start = 0;
+  for (let k = 1; k <= rows.length; k++) {
+    if (k === rows.length || rows[k].entity_ref !== rows[start].entity_ref) {
+      const ref = rows[start].entity_ref;
+      if (runs.has(ref)) {
+        // Only a collation that orders distinct refs as equal could split a service's rows.
+        throw new Error(`Rows of ${ref} are not contiguous in entity ref order`);
+      }
+      runs.set(ref, [start, k]);
+      start = k;
+    }
+  }
+  return runs;
+}
+
+const NO_RUN: [number, number] = [0, 0];
+
+/** Each service's rows (ordered by entity ref) as the core's columns, by entity ref. */
+function packServices(rows: EventRows): Map<string, EventColumns> {
+  const deployments = runsByService(rows.deployments);
+  const changes = runsByService(rows.changes);
+  const incidents = runsByService(rows.incidents);
+  const refs = new Set([
+    ...deployments.keys(),
+    ...changes.keys(),
+    ...incidents.keys(),
+  ]);
+  const packed = new Map<string, EventColumns>();
+  for (const ref of refs) {
+    packed.set(
+      ref,
+      packColumns(
+        rows,
+        deployments.get(ref) ?? NO_RUN,
+        changes.get(ref) ?? NO_RUN,
+        incidents.get(ref) ?? NO_RUN,
+      ),
+    );
+  }
+  return packed;
+}
+
+/** The columns of no events. */
+export function emptyEventColumns(): EventColumns {
+  return packColumns(
+    { deployments: [], changes: [], incidents: [] },
+    NO_RUN,
+    NO_RUN,
+    NO_RUN,
+  );
+}
+
+const utf8 = new TextEncoder();
+
+/** The ids of rows[start, end) in UTF-8, back to back, and where each ends. */
+function packIds(
+  rows: { id: string }[],
+  [start, end]: [number, number],
+): { ids: Uint8Array; idEnd: Uint32Array } {
+  let joined = '';
+  for (let k = start; k < end; k++) {
+    joined += rows[k].id;
+  }
+  const ids = utf8.encode(joined);
+  // As many bytes as UTF-16 units only when every character is ASCII (one byte, one unit).
+  const ascii = ids.length === joined.length;
+  const idEnd = new Uint32Array(end - start);
+  let length = 0;
+  for (let k = start; k < end; k++) {
+    const id = rows[k].id;
+    length += ascii ? id.length : Buffer.byteLength(id, 'utf8');
+    idEnd[k - start] = length;
+  }
+  return { ids, idEnd };
+}
+
+/** An instant column: epoch ms (pg gives bigint as text); null (absent) as NaN. */
+function instants(
+  rows: Record<string, unknown>[],
+  [start, end]: [number, number],
+  column: string,
+): Float64Array {
+  const values = new Float64Array(end - start);
+  for (let k = start; k < end; k++) {
+    const value = rows[k][column];
+    values[k - start] =
+      value === null || value === undefined ? Number.NaN : Number(value);
+  }
+  return values;
+}
+
+/**
+ * One service's rows as the core's columns (the shape of core/src/columns.rs), with a
+ * dictionary of its environments, states and state reasons.
+ */
+function packColumns(
+  rows: EventRows,
+  deploymentRun: [number, number],
+  changeRun: [number, number],
+  incidentRun: [number, number],
+): EventColumns {
+  const strings: string[] = [];
+  const codes = new Map<string, number>();
+  const code = (text: string): number => {
+    let c = codes.get(text);
+    if (c === undefined) {
+      c = strings.length;
+      strings.push(text);
+      codes.set(text, c);
+    }
+    return c;
+  };
+  const { deployments: d, changes: c, incidents: i } = rows;
+  const [dStart, dEnd] = deploymentRun;
+  const environment = new Uint32Array(dEnd - dStart);
+  const state = new Uint32Array(dEnd - dStart);
+  for (let k = dStart; k < dEnd; k++) {
+    environment[k - dStart] = code(d[k].environment);
+    state[k - dStart] = code(d[k].state);
+  }
+  const [iStart, iEnd] = incidentRun;
+  const stateReason = new Uint32Array(iEnd - iStart);
+  for (let k = iStart; k < iEnd; k++) {
+    const reason = i[k].state_reason;
+    stateReason[k - iStart] =
+      reason === null || reason === undefined ? NO_STRING : code(reason);
+  }
+  return {
+    strings,
+    deployments: {
+      ...packIds(d, deploymentRun),
+      environment,
+      state,
+      createdAt: instants(d, deploymentRun, 'created_at'),
+    },
+    changes: {
+      ...packIds(c, changeRun),
+      createdAt: instants(c, changeRun, 'created_at'),
+      firstCommitAt: instants(c, changeRun, 'first_commit_at'),
+      mergedAt: instants(c, changeRun, 'merged_at'),
+    },
+    incidents: {
+      ...packIds(i, incidentRun),
+      createdAt: instants(i, incidentRun, 'created_at'),
+      closedAt: instants(i, incidentRun, 'closed_at'),
+      stateReason,
+    },
+  };
 }
 
 /** The columns that make an event row; updated_at is bookkeeping. */

@@ -4,8 +4,10 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DoraMetricsConfig, KEY_METRICS } from '../config';
 import { doraCore, isCoreError, KeyMetric, Targets } from '../core';
+import type { EventColumns } from '@internal/dora-metrics-core';
 import {
   DoraMetricsStore,
+  emptyEventColumns,
   EventKind,
   ServiceEvents,
 } from '../database/DoraMetricsStore';
@@ -66,45 +68,75 @@ export class DoraMetricsService {
 
   async scorecard(entityRef: string, days: number): Promise<ScorecardBody> {
     const [events, ownTargets, syncState] = await Promise.all([
-      this.store.readEvents(entityRef),
+      this.store.readEventColumns(entityRef),
       this.store.getTargets(entityRef),
       this.store.getSyncState(entityRef),
     ]);
-    // The core ignores the extra stored fields (sha).
-    const scorecard = doraCore().computeScorecard(
+    return this.scorecardOf(
+      entityRef,
       events,
+      ownTargets,
+      syncState?.lastSyncedAt ?? null,
       { today: this.today(), days },
-      {
-        ...this.config.coreOptions,
-        targets: { ...this.config.coreOptions.targets, ...ownTargets },
-      },
     );
-    return scorecardBody(entityRef, scorecard, syncState?.lastSyncedAt ?? null);
   }
 
   /**
    * Scorecards of every recorded service (or those owned by `owner`), best overall score
-   * first, services without a score last, ties by entity ref.
+   * first, services without a score last, ties by entity ref. The store is read in a fixed
+   * number of queries, whatever the number of services.
    */
   async scorecards(
     days: number,
     owner: string | undefined,
     credentials: BackstageCredentials,
   ): Promise<ScorecardBody[]> {
-    let refs = (await this.store.listSyncStates()).map(s => s.entityRef);
-    if (owner) {
-      const owned = await this.ownedBy(owner, credentials);
-      refs = refs.filter(ref => owned.has(ref));
+    const [states, owned] = await Promise.all([
+      this.store.listSyncStates(),
+      owner ? this.ownedBy(owner, credentials) : undefined,
+    ]);
+    const selected = owned
+      ? states.filter(state => owned.has(state.entityRef))
+      : states;
+    if (selected.length === 0) {
+      return [];
     }
-    const cards: ScorecardBody[] = [];
-    for (const ref of refs) {
-      cards.push(await this.scorecard(ref, days));
-    }
+    const [events, targets] = await Promise.all([
+      this.store.readEventColumnsByService(
+        owned ? selected.map(state => state.entityRef) : undefined,
+      ),
+      this.store.listTargets(),
+    ]);
+    const period = { today: this.today(), days };
+    const cards = selected.map(state =>
+      this.scorecardOf(
+        state.entityRef,
+        events.get(state.entityRef) ?? emptyEventColumns(),
+        targets.get(state.entityRef) ?? {},
+        state.lastSyncedAt,
+        period,
+      ),
+    );
     return cards.sort(
       (a, b) =>
         (b.overallScore ?? -Infinity) - (a.overallScore ?? -Infinity) ||
         (a.service < b.service ? -1 : 1),
     );
+  }
+
+  /** The core's scorecard of one service's events, with its own targets over the defaults. */
+  private scorecardOf(
+    entityRef: string,
+    events: EventColumns,
+    ownTargets: Partial<Targets>,
+    lastSyncedAt: Date | null,
+    period: { today: string; days: number },
+  ): ScorecardBody {
+    const scorecard = doraCore().computeScorecardColumns(events, period, {
+      ...this.config.coreOptions,
+      targets: { ...this.config.coreOptions.targets, ...ownTargets },
+    });
+    return scorecardBody(entityRef, scorecard, lastSyncedAt);
   }
 
   async targets(entityRef: string): Promise<EffectiveTargets> {
