@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 
-// Core throughput and size benchmarks (`npm run bench`; `npm run bench -- --sizes 1e4,1e5`).
+// Core throughput and size benchmarks (`npm run bench:core`; `npm run bench:core -- --sizes 1e4,1e5`).
 //
 // For each size, the same generated events (bench/generate.js) go through: the Rust typed API
 // (criterion, bench/rust), the Node addon and the wasm build (through their JavaScript API,
@@ -37,7 +37,7 @@ function parseArgs(argv) {
     if (flag === '--sizes') args.sizes = next().split(',').map((s) => Math.round(Number(s)));
     else if (flag === '--reps') args.reps = Number(next());
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm run bench [-- --sizes 1e4,1e5,1e6] [--reps N]');
+      console.log('usage: npm run bench:core [-- --sizes 1e4,1e5,1e6] [--reps N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${argv[i]} (try --help)`);
   }
