@@ -55,18 +55,20 @@ impl Timeline {
         });
 
         let mut has_production_deployment = false;
-        // (created_at, index in the records, outcome) of successes and failures: small to sort,
-        // ids read only to break ties.
-        let mut unsorted: Vec<(i64, usize, Outcome)> = Vec::with_capacity(deployments.len());
+        // (created_at, index in the records, outcome) of successes and failures: 16 bytes to
+        // sort, ids read only to break ties. A u32 index is enough: columns cut ids with u32
+        // offsets, and 2^32 deployments as objects would not fit in memory.
+        let mut unsorted: Vec<(i64, u32, Outcome)> = Vec::with_capacity(deployments.len());
         for (k, d) in deployments.iter().enumerate().filter(|(_, d)| d.created_at <= cut) {
             has_production_deployment = true;
             if d.outcome != Outcome::NotCompleted && d.created_at >= earliest {
-                unsorted.push((d.created_at, k, d.outcome));
+                unsorted.push((d.created_at, k as u32, d.outcome));
             }
         }
         // Ascending (created_at, id): the live deployment at t is the last success with
         // created_at <= t, ties going to the greater id as byte strings.
-        let completed = sort_by_instant(unsorted, |c| c.0, |a, b| deployments[a.1].id.cmp(deployments[b.1].id));
+        let completed =
+            sort_by_instant(unsorted, |c| c.0, |a, b| deployments[a.1 as usize].id.cmp(deployments[b.1 as usize].id));
         let success_index: Vec<usize> =
             collect_sized(completed.len(), (0..completed.len()).filter(|&i| completed[i].2 == Outcome::Success));
         let success_times: Vec<i64> = success_index.iter().map(|&i| completed[i].0).collect();
@@ -84,8 +86,11 @@ impl Timeline {
         // An incident is open over [created_at, closed_at); a bad closed_at before created_at
         // leaves it open for no time at all.
         let opened = sort_by_instant(incidents.iter().map(|i| i.0).collect(), |&t| t, |_, _| Ordering::Equal);
-        let closed = incidents.iter().map(|&(o, c)| c.map_or(i64::MAX, |c| c.max(o))).collect();
-        let closed = sort_by_instant(closed, |&t| t, |_, _| Ordering::Equal);
+        let closed = collect_sized(incidents.len(), incidents.iter().filter_map(|&(o, c)| c.map(|c| c.max(o))));
+        let mut closed = sort_by_instant(closed, |&t| t, |_, _| Ordering::Equal);
+        // Still open: closed after every instant (kept out of the sort, whose stretches of time
+        // they would stretch over the whole range).
+        closed.resize(incidents.len(), i64::MAX);
 
         // Each incident blames the success live when it was opened: the last one created at or
         // before. Both lists are ascending, so one walk finds them all.
