@@ -73,8 +73,8 @@ impl<'a> Records<'a> {
         let outcome: Vec<Outcome> = strings.iter().map(|s| Outcome::of_state(s)).collect();
         let counts: Vec<bool> = strings.iter().map(|s| Incident::reason_counts(Some(s.as_str()))).collect();
         let (d, c, i) = (&columns.deployments, &columns.changes, &columns.incidents);
-        // Checked instants are never NaN where required.
-        let required = |v: f64| instant(v).unwrap_or_default();
+        // Checked instants are never NaN where required: integers in range, converted exactly.
+        let required = |v: f64| v as i64;
         Records {
             deployments: collect_sized(
                 d.created_at.len(),

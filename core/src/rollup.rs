@@ -60,7 +60,9 @@ fn aggregate_records(records: &Records) -> Vec<DailyRow> {
     let timeline = Timeline::build(records, None, None);
     let deployed = timeline.deployments.iter().map(|d| d.created_at);
     let ended = timeline.lead_times.iter().chain(&timeline.restore_times).map(|s| s.ended_at);
-    let mut days = DayTable::new(deployed.chain(ended).map(day_of));
+    let (first, last) = deployed.chain(ended).fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    let events = timeline.deployments.len() + timeline.lead_times.len() + timeline.restore_times.len();
+    let mut days = DayTable::new(day_of(first), day_of(last), events);
     for d in &timeline.deployments {
         let totals = days.at(day_of(d.created_at));
         totals.deployments += 1;
@@ -101,13 +103,11 @@ enum DayTable {
 }
 
 impl DayTable {
-    /// A table for the dates of `days` (any order, repeats allowed).
-    fn new(days: impl Iterator<Item = Day> + Clone) -> DayTable {
-        let count = days.clone().count();
-        let (first, last) = days.fold((Day::MAX, Day::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    /// A table for `events` events on dates from `first` to `last` (none if `first > last`).
+    fn new(first: Day, last: Day, events: usize) -> DayTable {
         match usize::try_from(last.saturating_sub(first)) {
             // No more slots than twice the events, plus a year's.
-            Ok(span) if span <= 2 * count + 366 => {
+            Ok(span) if span <= 2 * events + 366 => {
                 DayTable::Dense { first, totals: vec![DayTotals::default(); span + 1] }
             }
             _ => DayTable::Sparse(BTreeMap::new()),

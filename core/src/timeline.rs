@@ -47,7 +47,7 @@ impl Timeline {
 
         // Deployments created before `from` are not counted from then on, and the live one an
         // incident blames from then on is one of the later ones, if any. A change merged at or
-        // before the last success before `from` was deployed by then.
+        // before the last success before `from` was deployed by then. (Incidents below.)
         let earliest = from.unwrap_or(i64::MIN);
         let last_success_before = from.and_then(|from| {
             let before = deployments.iter().filter(|d| d.created_at < from && d.created_at <= cut);
@@ -55,32 +55,37 @@ impl Timeline {
         });
 
         let mut has_production_deployment = false;
-        // (created_at, index in the records, outcome) of successes and failures: 16 bytes to
-        // sort, ids read only to break ties. A u32 index is enough: columns cut ids with u32
-        // offsets, and 2^32 deployments as objects would not fit in memory.
-        let mut unsorted: Vec<(i64, u32, Outcome)> = Vec::with_capacity(deployments.len());
+        // Successes as (created_at, index in the records): 16 bytes to sort, ids read only to
+        // break ties. A u32 index is enough: columns cut ids with u32 offsets, and 2^32
+        // deployments as objects would not fit in memory. Failures need no order: each is one
+        // failed deployment, and never rework.
+        let mut unsorted: Vec<(i64, u32)> = Vec::with_capacity(deployments.len());
+        let mut failures: Vec<i64> = Vec::new();
         for (k, d) in deployments.iter().enumerate().filter(|(_, d)| d.created_at <= cut) {
             has_production_deployment = true;
-            if d.outcome != Outcome::NotCompleted && d.created_at >= earliest {
-                unsorted.push((d.created_at, k as u32, d.outcome));
+            match d.outcome {
+                _ if d.created_at < earliest => {}
+                Outcome::Success => unsorted.push((d.created_at, k as u32)),
+                Outcome::Failure => failures.push(d.created_at),
+                Outcome::NotCompleted => {}
             }
         }
         // Ascending (created_at, id): the live deployment at t is the last success with
         // created_at <= t, ties going to the greater id as byte strings.
-        let completed =
-            sort_by_instant(unsorted, |c| c.0, |a, b| deployments[a.1 as usize].id.cmp(deployments[b.1 as usize].id));
-        let success_index: Vec<usize> =
-            collect_sized(completed.len(), (0..completed.len()).filter(|&i| completed[i].2 == Outcome::Success));
-        let success_times: Vec<i64> = success_index.iter().map(|&i| completed[i].0).collect();
+        let sorted =
+            sort_by_instant(unsorted, |s| s.0, |a, b| deployments[a.1 as usize].id.cmp(deployments[b.1 as usize].id));
+        let success_times: Vec<i64> = sorted.iter().map(|s| s.0).collect();
 
-        // Incidents as of the cut: (created_at, closed_at if closed by then).
+        // Incidents as of the cut: (created_at, closed_at if closed by then). One closed before
+        // `from` is open at no instant from then on, and the success it blamed came before.
         let incidents: Vec<(i64, Option<i64>)> = collect_sized(
             records.incidents.len(),
             records
                 .incidents
                 .iter()
                 .filter(|i| i.created_at <= cut)
-                .map(|i| (i.created_at, i.closed_at.filter(|&c| c <= cut))),
+                .map(|i| (i.created_at, i.closed_at.filter(|&c| c <= cut)))
+                .filter(|&(opened, closed)| closed.is_none_or(|c| c.max(opened) >= earliest)),
         );
 
         // An incident is open over [created_at, closed_at); a bad closed_at before created_at
@@ -94,27 +99,25 @@ impl Timeline {
 
         // Each incident blames the success live when it was opened: the last one created at or
         // before. Both lists are ascending, so one walk finds them all.
-        let mut failed: Vec<bool> = completed.iter().map(|c| c.2 == Outcome::Failure).collect();
+        let mut blamed = vec![false; success_times.len()];
         let mut live = 0;
         for &opened_at in &opened {
             live += success_times[live..].iter().take_while(|&&t| t <= opened_at).count();
             if live > 0 {
-                failed[success_index[live - 1]] = true;
+                blamed[live - 1] = true;
             }
         }
 
         // A success is rework when more incidents were opened than closed at or before it:
-        // one walk over the ascending deployments, opening and closing times.
+        // one walk over the ascending successes, opening and closing times.
         let (mut opened_by, mut closed_by) = (0, 0);
-        let deployments = completed
-            .iter()
-            .zip(&failed)
-            .map(|(&(created_at, _, outcome), &failed)| {
-                opened_by += opened[opened_by..].iter().take_while(|&&o| o <= created_at).count();
-                closed_by += closed[closed_by..].iter().take_while(|&&c| c <= created_at).count();
-                CompletedDeployment { created_at, failed, rework: outcome == Outcome::Success && opened_by > closed_by }
-            })
-            .collect();
+        let succeeded = success_times.iter().zip(blamed).map(|(&created_at, failed)| {
+            opened_by += opened[opened_by..].iter().take_while(|&&o| o <= created_at).count();
+            closed_by += closed[closed_by..].iter().take_while(|&&c| c <= created_at).count();
+            CompletedDeployment { created_at, failed, rework: opened_by > closed_by }
+        });
+        let failed = failures.iter().map(|&created_at| CompletedDeployment { created_at, failed: true, rework: false });
+        let deployments = collect_sized(success_times.len() + failures.len(), succeeded.chain(failed));
 
         let successes = SortedInstants::new(&success_times);
         let lead_times = collect_sized(
@@ -223,6 +226,8 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
         /// Leaving out what ends before `from` changes nothing from `from` on.
         #[test]
         fn a_timeline_from_an_instant_is_the_full_one_from_there(
