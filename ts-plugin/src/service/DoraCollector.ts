@@ -244,8 +244,11 @@ export class DoraCollector {
 
   /** The rollup is a pure function of the stored events, so it is recomputed whole. */
   private async recomputeRollup(entityRef: string): Promise<void> {
-    const events = await this.store.readEvents(entityRef);
-    const rows = doraCore().aggregateDaily(events, this.config.coreOptions);
+    const events = await this.store.readEventColumns(entityRef);
+    const rows = doraCore().aggregateDailyColumns(
+      events,
+      this.config.coreOptions,
+    );
     await this.store.replaceDailyMetrics(entityRef, rows);
   }
 
