@@ -108,61 +108,6 @@ function scorecardNumbers(scorecard) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The compact input form a faster boundary could take (see the report): instants in
-// Float64Arrays, environments/states/reasons as codes into a small dictionary, ids in one
-// UTF-8 buffer with end offsets. Packing it from objects is what a caller holding objects pays.
-
-function packCompact(events) {
-  const dictionary = new Map();
-  const code = (s) => {
-    let c = dictionary.get(s);
-    if (c === undefined) dictionary.set(s, (c = dictionary.size));
-    return c;
-  };
-  const NONE = 0xffffffff;
-  const { deployments: d, changes: c, incidents: inc } = events;
-  // Ids: one UTF-8 buffer and end offsets in bytes (by characters when every id is ASCII).
-  const ids = [];
-  for (const list of [d, c, inc]) for (let i = 0; i < list.length; i++) ids.push(list[i].id);
-  const buffer = Buffer.from(ids.join(''));
-  const ascii = buffer.length === ids.reduce((n, id) => n + id.length, 0);
-  let offset = 0;
-  let next = 0;
-  const idEnds = (count) => {
-    const ends = new Uint32Array(count);
-    for (let i = 0; i < count; i++, next++) ends[i] = offset += ascii ? ids[next].length : Buffer.byteLength(ids[next]);
-    return ends;
-  };
-  const packed = { ids: buffer, deploymentIdEnds: idEnds(d.length), changeIdEnds: idEnds(c.length), incidentIdEnds: idEnds(inc.length) };
-  packed.deploymentEnvironments = new Uint32Array(d.length);
-  packed.deploymentStates = new Uint32Array(d.length);
-  packed.deploymentCreated = new Float64Array(d.length);
-  for (let i = 0; i < d.length; i++) {
-    packed.deploymentEnvironments[i] = code(d[i].environment);
-    packed.deploymentStates[i] = code(d[i].state);
-    packed.deploymentCreated[i] = d[i].createdAt;
-  }
-  packed.changeCreated = new Float64Array(c.length);
-  packed.changeFirstCommit = new Float64Array(c.length);
-  packed.changeMerged = new Float64Array(c.length);
-  for (let i = 0; i < c.length; i++) {
-    packed.changeCreated[i] = c[i].createdAt;
-    packed.changeFirstCommit[i] = c[i].firstCommitAt ?? NaN;
-    packed.changeMerged[i] = c[i].mergedAt;
-  }
-  packed.incidentCreated = new Float64Array(inc.length);
-  packed.incidentClosed = new Float64Array(inc.length);
-  packed.incidentReasons = new Uint32Array(inc.length);
-  for (let i = 0; i < inc.length; i++) {
-    packed.incidentCreated[i] = inc[i].createdAt;
-    packed.incidentClosed[i] = inc[i].closedAt ?? NaN;
-    packed.incidentReasons[i] = inc[i].stateReason == null ? NONE : code(inc[i].stateReason);
-  }
-  packed.dictionary = [...dictionary.keys()];
-  return packed;
-}
-
-// ---------------------------------------------------------------------------------------------
 
 function machine() {
   const versions = {};
@@ -211,8 +156,8 @@ function rustBench(sizes) {
   const output = cargoBench({ BENCH_SIZES: sizes.join(',') });
   fs.writeFileSync(path.join(OUT, 'criterion.log'), output);
   const estimates = {};
-  for (const fn of ['aggregate_daily', 'compute_scorecard', 'unique_ids']) {
-    for (const variant of ['typed', 'api', 'compact']) {
+  for (const fn of ['aggregate_daily', 'compute_scorecard']) {
+    for (const variant of ['typed', 'api', 'columns']) {
       for (const n of sizes) {
         const file = path.join(RUST, 'target', 'criterion', fn, variant, String(n), 'new', 'estimates.json');
         if (!fs.existsSync(file)) continue;
@@ -325,11 +270,9 @@ async function benchmark({ args, sizes, started, load0, versions, ts, addon, was
       wasm: { rollup: () => wasm.aggregateDaily(events), scorecard: () => wasm.computeScorecard(events, PERIOD) },
       ts: { rollup: () => ts.aggregateDaily(events), scorecard: () => ts.computeScorecard(events, PERIOD) },
       sql: { rollup: () => sql.aggregateDaily(ENTITY_REF), scorecard: () => sql.computeScorecard(ENTITY_REF, PERIOD) },
-      // Boundary probes: the events object converted to the core's document, then rejected
-      // (matchEnvironment wants a string): the JS -> Rust conversion alone, per engine.
+      // Boundary probe: the events object converted to the core's document, then rejected
+      // (matchEnvironment wants a string): the JS -> Rust conversion alone.
       addonRead: { probe: () => rejects(() => addon.matchEnvironment(events)) },
-      wasmRead: { probe: () => rejects(() => wasm.matchEnvironment(events)) },
-      pack: { probe: () => packCompact(events) },
     };
     const times = {};
     for (let rep = 0; rep < reps; rep++) {
@@ -358,6 +301,7 @@ async function benchmark({ args, sizes, started, load0, versions, ts, addon, was
     const row = (label, rollup, scorecard, note = '') =>
       rows.push([fmtCount(n), label, fmtMs(rollup), fmtRatio(rollup / a.rollup), fmtMs(scorecard), fmtRatio(scorecard / a.scorecard), note]);
     row('Rust typed API (criterion)', rust.aggregate_daily?.typed?.[n], rust.compute_scorecard?.typed?.[n], 'compute only, no boundary');
+    row('Rust columns API (criterion)', rust.aggregate_daily?.columns?.[n], rust.compute_scorecard?.columns?.[n], 'checks, duplicate ids, compute; no boundary');
     row('Node addon', a.rollup, a.scorecard, `objects in, results out; median of ${reps}`);
     row('wasm in Node', med['wasm.rollup'], med['wasm.scorecard'], 'objects in, results out');
     row('Node addon, columns', med['addonColumns.rollup'], med['addonColumns.scorecard'], 'typed arrays in (computeScorecardColumns)');
@@ -384,23 +328,6 @@ async function benchmark({ args, sizes, started, load0, versions, ts, addon, was
     part('  rest: result -> JS, call overhead, noise', addonMs.r - read - api.r, addonMs.s - read - api.s);
   }
   console.log(table(['events', 'part', 'rollup', 'share', 'scorecard', 'share'], bRows));
-
-  console.log('\n## A compact input form (prototype in bench/rust: typed arrays, dictionary codes, ids in one buffer)\n');
-  const cRows = [];
-  for (const n of sizes) {
-    const { med } = results[n];
-    const compact = { r: rust.aggregate_daily?.compact?.[n], s: rust.compute_scorecard?.compact?.[n] };
-    const typed = { r: rust.aggregate_daily?.typed?.[n], s: rust.compute_scorecard?.typed?.[n] };
-    const ids = rust.unique_ids?.typed?.[n];
-    const pack = med['pack.probe'];
-    const tsMs = { r: med['ts.rollup'], s: med['ts.scorecard'] };
-    const line = (label, r, s) => cRows.push([fmtCount(n), label, fmtMs(r), fmtRatio(tsMs.r / r), fmtMs(s), fmtRatio(tsMs.s / s)]);
-    line('compact -> Events (String per id/field) + compute', compact.r, compact.s);
-    line('  + packing it from JS objects', compact.r + pack, compact.s + pack);
-    line('columnar core, lower bound: compute + id check', typed.r + ids, typed.s + ids);
-    line('(wasm: JS objects -> document, measured)', med['wasmRead.probe'], med['wasmRead.probe']);
-  }
-  console.log(table(['events', 'input form', 'rollup', 'TS / this', 'scorecard', 'TS / this'], cRows));
 
   console.log('\n## Targets\n');
   const top = sizes.includes(TARGET_SIZE) ? TARGET_SIZE : sizes[sizes.length - 1];
